@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from getiickets.health import health
+
+admin.site.site_header = "getiickets staff"
+admin.site.site_title = "getiickets staff"
+admin.site.index_title = "Operations"
+
+urlpatterns = [
+    path("health", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("auth/", include("accounts.auth_urls")),
+    path("", include("accounts.urls")),
+    path("", include("events.urls")),
+    path("", include("tickets.urls")),
+    path("", include("orders.urls")),
+    path("", include("payments.urls")),
+    path("organizer/", include("organizer.urls")),
+    path("", include("getiickets.page_urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

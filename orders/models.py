@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class Order(models.Model):
+    """A purchase. State changes only through orders.services, each logged in OrderEvent."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        EXPIRED = "expired", "Expired"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+
+    reference = models.CharField(max_length=32, unique=True)
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="orders")
+    hold = models.OneToOneField(
+        "tickets.Hold", null=True, blank=True, on_delete=models.SET_NULL, related_name="order"
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150)
+    phone = models.CharField(max_length=20, blank=True)
+    promo_code = models.ForeignKey(
+        "orders.PromoCode", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    subtotal_kobo = models.BigIntegerField(default=0)
+    discount_kobo = models.BigIntegerField(default=0)
+    fee_kobo = models.BigIntegerField(default=0)
+    total_kobo = models.BigIntegerField(default=0)
+    refunded_kobo = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(subtotal_kobo__gte=0)
+                & Q(discount_kobo__gte=0)
+                & Q(fee_kobo__gte=0)
+                & Q(total_kobo__gte=0)
+                & Q(refunded_kobo__gte=0)
+                & Q(refunded_kobo__lte=F("total_kobo")),
+                name="order_amounts_sane",
+            )
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class OrderItem(models.Model):
+    """One admission: one ticket is issued per item."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    ticket_type = models.ForeignKey(
+        "events.TicketType", on_delete=models.PROTECT, related_name="order_items"
+    )
+    seat = models.ForeignKey(
+        "events.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="order_items"
+    )
+    unit_price_kobo = models.BigIntegerField()
+    attendee_name = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class OrderEvent(models.Model):
+    """Append-only log of an order's transitions: who or what, when, from which state."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=40, help_text="buyer, webhook, callback, staff, job…")
+    note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class PromoCode(models.Model):
+    class Kind(models.TextChoices):
+        PERCENT = "percent", "Percentage off"
+        FIXED = "fixed", "Fixed amount off (₦)"
+
+    organizer = models.ForeignKey(
+        "events.Organizer", on_delete=models.CASCADE, related_name="promo_codes"
+    )
+    code = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Basis points for percent (1000 = 10 %), kobo for fixed.
+    value = models.PositiveIntegerField()
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    max_uses_per_buyer = models.PositiveIntegerField(null=True, blank=True)
+    uses = models.PositiveIntegerField(default=0, editable=False)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    events = models.ManyToManyField("events.Event", blank=True, related_name="promo_codes")
+    ticket_types = models.ManyToManyField(
+        "events.TicketType", blank=True, related_name="promo_codes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organizer", "code"], name="unique_promo_per_organizer"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")),
+                name="promo_never_over_used",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=10000), name="promo_percent_at_most_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
