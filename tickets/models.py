@@ -99,3 +99,63 @@ class SeatClaim(models.Model):
                 name="one_live_claim_per_seat",
             )
         ]
+
+
+class Ticket(models.Model):
+    """One admission, issued after payment. A transfer revokes this row and issues a new one."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", "Valid"
+        TRANSFERRED = "transferred", "Transferred"
+        VOID = "void", "Void (refunded or cancelled)"
+
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="tickets")
+    order_item = models.ForeignKey(
+        "orders.OrderItem", on_delete=models.PROTECT, related_name="tickets"
+    )
+    event = models.ForeignKey("events.Event", on_delete=models.PROTECT, related_name="tickets")
+    ticket_type = models.ForeignKey(
+        "events.TicketType", on_delete=models.PROTECT, related_name="tickets"
+    )
+    seat = models.ForeignKey(
+        "events.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tickets"
+    )
+    attendee_name = models.CharField(max_length=150, blank=True)
+    # ≥128 bits from `secrets`; the QR carries it inside a signed payload.
+    secret = models.CharField(max_length=64, unique=True)
+    qr_payload = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.VALID, db_index=True
+    )
+    replaced_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event__starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order_item"],
+                condition=Q(status="valid"),
+                name="one_valid_ticket_per_order_item",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.ticket_type} #{self.pk}"
+
+
+class CheckIn(models.Model):
+    """A ticket is admitted once: the one-to-one is the guarantee, across devices."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="check_in")
+    device = models.CharField(max_length=80, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    offline = models.BooleanField(default=False)
