@@ -33,6 +33,6 @@ unset CELERY_BROKER_URL PAYSTACK_BASE_URL BREVO_API_KEY TWILIO_ACCOUNT_SID AWS_S
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
+DATABASE_URL=sqlite:///:memory: .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null || {
   echo "FATAL: models changed without a migration (run manage.py makemigrations)" >&2; exit 1; }
 exec .venv/bin/pytest "$@"
