@@ -159,3 +159,14 @@ class CheckIn(models.Model):
     )
     checked_in_at = models.DateTimeField(default=timezone.now)
     offline = models.BooleanField(default=False)
+
+
+class EventSigningKey(models.Model):
+    """Ed25519 key pair per event: QR payloads are signed with it; scanners verify offline."""
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="signing_key"
+    )
+    private_key = models.CharField(max_length=64, editable=False)  # raw 32 bytes, base64url
+    public_key = models.CharField(max_length=64, editable=False)  # raw 32 bytes, base64url
+    created_at = models.DateTimeField(auto_now_add=True)
