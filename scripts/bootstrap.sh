@@ -26,7 +26,11 @@ fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
   echo "==> installing Python packages"
-  .venv/bin/pip install -q --disable-pip-version-check -U pip
-  .venv/bin/pip install -q --disable-pip-version-check -e '.[dev]'
+  log=$(mktemp)
+  if ! { .venv/bin/pip install --disable-pip-version-check -U pip \
+         && .venv/bin/pip install --disable-pip-version-check '.[dev]'; } >"$log" 2>&1; then
+    cat "$log" >&2; echo "FATAL: pip install failed" >&2; exit 1
+  fi
+  rm -f "$log"
   rm -f .venv/.installed-* && touch "$stamp"
 fi

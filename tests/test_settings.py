@@ -1,0 +1,108 @@
+"""The settings module: embedded defaults with nothing set, real services when the env says so,
+and a production mode that refuses to start unsafely."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.core.files.storage import storages
+print(json.dumps({
+    "debug": settings.DEBUG,
+    "db": settings.DATABASES["default"]["ENGINE"],
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "sessions": settings.SESSION_ENGINE,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "email": settings.EMAIL_BACKEND,
+    "storage": settings.STORAGES["default"]["BACKEND"],
+    "private": settings.STORAGES["private"]["BACKEND"],
+    "sandbox": settings.PAYSTACK_SANDBOX,
+    "paystack": settings.PAYSTACK_BASE_URL,
+    "tz": settings.TIME_ZONE,
+    "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
+    "secure_cookies": getattr(settings, "SESSION_COOKIE_SECURE", False),
+    "acks_late": settings.CELERY_TASK_ACKS_LATE,
+    "accept": settings.CELERY_ACCEPT_CONTENT,
+}))
+"""
+
+
+def probe(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.isupper() or k in ("PATH", "HOME")}
+    clean.update(DJANGO_SETTINGS_MODULE="getiickets.settings", **env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_nothing_set_gives_the_embedded_defaults():
+    result = probe()
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["debug"] is True
+    assert s["db"] == "django.db.backends.sqlite3"
+    assert s["cache"].endswith("LocMemCache")
+    assert s["eager"] is True
+    assert s["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["storage"].endswith("FileSystemStorage")
+    assert s["sandbox"] is True and s["paystack"].endswith("/sandbox/paystack")
+    assert s["tz"] == "Africa/Lagos"
+    assert s["acks_late"] is True and s["accept"] == ["json"]
+
+
+def test_the_environment_switches_each_real_service_on():
+    result = probe(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/4",
+        BREVO_API_KEY="xkeysib-test",
+        AWS_STORAGE_BUCKET_NAME="tickets",
+        PAYSTACK_BASE_URL="https://api.paystack.co",
+        PAYSTACK_SECRET_KEY="sk_live_x",
+    )
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["db"] == "django.db.backends.postgresql"
+    assert s["cache"] == "django_redis.cache.RedisCache"
+    assert s["sessions"] == "django.contrib.sessions.backends.cache"
+    assert s["eager"] is False
+    assert s["email"] == "anymail.backends.brevo.EmailBackend"
+    assert s["storage"] == s["private"] == "storages.backends.s3.S3Storage"
+    assert s["sandbox"] is False
+
+
+def test_production_refuses_the_default_secret_key():
+    result = probe(DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_turns_on_secure_cookies_and_hsts():
+    result = probe(DEBUG="false", SECRET_KEY="a-real-secret-from-the-environment-0123456789")
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["debug"] is False
+    assert s["hsts"] >= 31536000
+    assert s["secure_cookies"] is True
+
+
+def test_pages_carry_a_content_security_policy(client, db):
+    response = client.get("/health")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_docker_compose_defines_web_worker_beat_database_and_redis():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert {"web", "worker", "beat", "db", "redis"} <= set(compose["services"])
+    assert "celery -A getiickets worker" in compose["services"]["worker"]["command"]
+    assert "celery -A getiickets beat" in compose["services"]["beat"]["command"]
