@@ -97,6 +97,12 @@ class BuyerProfileForm(forms.Form):
 
 class OrganizerRequestForm(forms.ModelForm):
     contact_phone = phone_field("Contact phone", help_text="Our team may call to confirm details.")
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
 
     class Meta:
         model = OrganizerRequest
@@ -112,7 +118,6 @@ class OrganizerRequestForm(forms.ModelForm):
         labels = {
             "organization_name": "Organization name",
             "description": "What events do you run?",
-            "website": "Website (optional)",
             "instagram": "Instagram handle (optional)",
             "twitter": "X / Twitter handle (optional)",
         }
@@ -122,7 +127,6 @@ class OrganizerRequestForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "city": forms.TextInput(attrs={"placeholder": "Lagos", "list": "ng-cities"}),
-            "website": forms.URLInput(attrs={"placeholder": "https://"}),
             "instagram": forms.TextInput(attrs={"placeholder": "@yourbrand"}),
             "twitter": forms.TextInput(attrs={"placeholder": "@yourbrand"}),
         }

@@ -88,13 +88,14 @@ def after_login(request):
     return redirect(target)
 
 
-def _organizer_landing(request):
+def _organizer_landing(request, *, only_organizer_pages=False):
     organizer = request.user.organizer
     if not organizer.profile_complete:
         messages.info(request, "Finish your business and payout details before you publish events.")
         return redirect("accounts:onboarding_organizer")
     target = safe_next(request, default=ORGANIZER_HOME)
-    if not target.startswith(("/organizer/", "/onboarding/organizer")):
+    if only_organizer_pages and not target.startswith(("/organizer/", "/onboarding/organizer")):
+        # After sign-in `next` is usually a buyer page; organizers start at their dashboard.
         target = ORGANIZER_HOME
     return redirect(target)
 
@@ -126,7 +127,7 @@ def select_role(request):
     if request.method == "POST":
         role = _apply_role(request, request.POST.get("role"))
         if role == roles.ORGANIZER:
-            return _organizer_landing(request)
+            return _organizer_landing(request, only_organizer_pages=True)
         if role == roles.BUYER:
             return _buyer_landing(request)
     return render(
