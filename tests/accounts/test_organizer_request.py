@@ -147,7 +147,7 @@ def test_staff_reject_in_the_admin(client, buyer, django_capture_on_commit_callb
     # A rejected buyer may try again, and sees why the last one failed.
     client.force_login(buyer)
     page = client.get("/organizer/signup").content.decode()
-    assert "wasn&#x27;t approved" in page and 'name="organization_name"' in page
+    assert "wasn't approved" in page and 'name="organization_name"' in page
 
 
 def test_deciding_twice_is_refused(client, buyer):
