@@ -2,6 +2,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.core.validators import RegexValidator
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from accounts import roles
 from accounts.models import OrganizerRequest
@@ -53,8 +54,8 @@ def phone_field(label, required=True, help_text="We use it for ticket updates by
         required=required,
         help_text=help_text,
         error_messages={"invalid": PHONE_ERROR},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "0803 123 4567"}
+        widget=RegionalPhoneNumberWidget(
+            region="NG", attrs={"autocomplete": "tel", "placeholder": "0803 123 4567"}
         ),
     )
 

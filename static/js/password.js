@@ -18,9 +18,14 @@
     }).length;
     if (kinds >= 2) s++;
     if (kinds >= 3 && value.length >= 10) s++;
-    if (/^\d+$/.test(value) || /(.)\1{3,}/.test(value)) s = Math.min(s, 1);
+    if (/(.)\1{3,}/.test(value)) s = Math.min(s, 1);
+    if (/^\d+$/.test(value)) s = 0;
     for (var i = 0; i < COMMON.length; i++) {
-      if (lower.indexOf(COMMON[i]) !== -1) { s = Math.min(s, 1); break; }
+      // A common word plus a few characters ("Password1!") is still weak.
+      if (lower.indexOf(COMMON[i]) !== -1 && lower.split(COMMON[i]).join("").length < 6) {
+        s = 0;
+        break;
+      }
     }
     if (value.length < 8) s = 0;
     return Math.max(0, Math.min(4, s));
