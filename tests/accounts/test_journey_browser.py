@@ -162,3 +162,19 @@ def test_auth_pages_render_on_a_phone(live_server, page_factory, screenshot):
         assert response.status < 500
         fits_phone(page)
         screenshot(page, f"accounts-page-{name}")
+
+
+def test_account_management_pages_render_on_a_phone(live_server, page_factory, screenshot):
+    user = UserFactory(email="kemi@example.ng")
+    page = page_factory(PHONE)
+    sign_in(page, live_server.url, user.email, PASSWORD)
+    page.wait_for_url(live_server.url + "/")
+    for path, name in [
+        ("/auth/email", "change-email"),
+        ("/auth/password/change", "change-password"),
+        ("/profile", "profile"),
+    ]:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200
+        fits_phone(page)
+        screenshot(page, f"accounts-page-{name}")

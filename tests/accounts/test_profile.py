@@ -47,7 +47,7 @@ def test_email_page_is_restyled(client, buyer):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'class="form"' in html and "css/accounts.css" in html
-    assert "ada@example.ng" in html
+    assert "ada@example.ng" in html and "Verified" in html
 
 
 def test_change_email_sends_a_new_verification(client, buyer):
@@ -59,6 +59,9 @@ def test_change_email_sends_a_new_verification(client, buyer):
     assert mail.outbox[-1].to == ["ada.new@example.ng"]
     assert "/auth/verify-email/" in mail.outbox[-1].body
     assert not EmailAddress.objects.get(email="ada.new@example.ng").verified
+    page = client.get("/auth/email").content.decode()
+    assert "We sent a verification link to <strong>ada.new@example.ng</strong>" in page
+    assert "Waiting for verification" in page
 
 
 def test_profile_needs_sign_in(client):
