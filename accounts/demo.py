@@ -25,7 +25,7 @@ def seed_demo_organizer():
         )
         staff = User.objects.filter(is_staff=True).order_by("pk").first()
         services.approve_organizer_request(
-            organizer_request=request, decided_by=staff, note="Demo organizer."
+            organizer_request=request, decided_by=staff, note="Demo organizer.", notify=False
         )
         user.refresh_from_db()
     if not user.organizer.profile_complete:

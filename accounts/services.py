@@ -132,7 +132,11 @@ def _lock_pending(organizer_request: OrganizerRequest) -> OrganizerRequest:
 
 @transaction.atomic
 def approve_organizer_request(
-    *, organizer_request: OrganizerRequest, decided_by: User | None, note: str = ""
+    *,
+    organizer_request: OrganizerRequest,
+    decided_by: User | None,
+    note: str = "",
+    notify: bool = True,
 ) -> Organizer:
     """Grant the organizer role: create (or reactivate) the Organizer profile and email."""
     req = _lock_pending(organizer_request)
@@ -163,7 +167,8 @@ def approve_organizer_request(
         req.decision_note = note
     req.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     req.user.organizer = organizer
-    _email_requester(req, "organizer_approved")
+    if notify:
+        _email_requester(req, "organizer_approved")
     return organizer
 
 
