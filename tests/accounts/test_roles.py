@@ -50,6 +50,15 @@ def test_organizer_in_buyer_mode_gets_403_with_a_switch_button(client, organizer
     assert client.get("/test/organizer-only").content.decode() == "Organizer page for Lagos Beats"
 
 
+def test_class_based_views_use_the_same_rule(client, buyer, organizer_user):
+    assert client.get("/test/organizer-view")["Location"].startswith("/auth/login?next=")
+    sign_in(client, buyer)
+    assert client.get("/test/organizer-view").status_code == 403
+    client.post("/auth/logout")
+    as_organizer(client, organizer_user)
+    assert client.get("/test/organizer-view").status_code == 200
+
+
 def test_select_role_as_organizer_opens_the_dashboard(client, organizer_user):
     response = as_organizer(client, organizer_user)
     assert response["Location"] == "/organizer/dashboard"

@@ -2,8 +2,9 @@
 
 from django.http import HttpResponse
 from django.urls import path
+from django.views import View
 
-from accounts.decorators import buyer_profile_required, organizer_required
+from accounts.decorators import OrganizerRequiredMixin, buyer_profile_required, organizer_required
 from getiickets.urls import urlpatterns as site_urlpatterns
 
 
@@ -17,7 +18,13 @@ def checkout(request):
     return HttpResponse("Checkout for " + request.user.full_name)
 
 
+class OrganizerOnlyView(OrganizerRequiredMixin, View):
+    def get(self, request):
+        return HttpResponse("Organizer view")
+
+
 urlpatterns = [
+    path("test/organizer-view", OrganizerOnlyView.as_view()),
     path("test/organizer-only", organizer_only),
     path("test/checkout", checkout),
     *site_urlpatterns,
