@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from accounts import services
 from accounts.models import OrganizerRequest, User
+from getiickets.errors import DomainError
 
 
 @admin.register(User)
@@ -18,8 +20,40 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
 
+def _decide(modeladmin, request, queryset, service, verb):
+    done, failed = 0, []
+    for organizer_request in queryset.order_by("pk"):
+        try:
+            service(organizer_request=organizer_request, decided_by=request.user)
+            done += 1
+        except DomainError as exc:
+            failed.append(str(exc))
+    if done:
+        modeladmin.message_user(
+            request,
+            f"{verb.capitalize()} {done} request{'s' if done != 1 else ''}; "
+            "the requester has been emailed.",
+            messages.SUCCESS,
+        )
+    for message in failed:
+        modeladmin.message_user(request, message, messages.WARNING)
+
+
 @admin.register(OrganizerRequest)
 class OrganizerRequestAdmin(admin.ModelAdmin):
-    list_display = ["organization_name", "user", "city", "status", "created_at"]
+    list_display = ["organization_name", "user", "city", "contact_phone", "status", "created_at"]
     list_filter = ["status", "city"]
     search_fields = ["organization_name", "user__email"]
+    readonly_fields = ["user", "status", "decided_by", "decided_at", "created_at"]
+    actions = ["approve", "reject"]
+
+    @admin.action(description="Approve selected requests (creates the organizer, emails them)")
+    def approve(self, request, queryset):
+        _decide(self, request, queryset, services.approve_organizer_request, "approved")
+
+    @admin.action(description="Reject selected requests (emails them)")
+    def reject(self, request, queryset):
+        _decide(self, request, queryset, services.reject_organizer_request, "rejected")
+
+    def has_add_permission(self, request):
+        return False

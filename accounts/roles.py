@@ -1,8 +1,19 @@
-"""The active role lives in the session; only these helpers read or write it."""
+"""The active role lives in the session; only these helpers read or write it.
+
+Session lifetime follows the active role: choosing a role (at sign-in, at /auth/select-role or
+from the header switcher) restarts the clock with that role's lifetime. The deadline is kept in
+the session itself so it holds whatever the session backend (Redis or database) and is checked
+on every request by accounts.middleware.ActiveRoleMiddleware.
+"""
+
+from django.conf import settings
+from django.utils import timezone
 
 BUYER = "buyer"
 ORGANIZER = "organizer"
+ROLES = (BUYER, ORGANIZER)
 SESSION_KEY = "active_role"
+DEADLINE_KEY = "session_ends_at"
 
 
 def active_role(request) -> str:
@@ -15,9 +26,24 @@ def active_role(request) -> str:
     return role
 
 
-def set_active_role(request, role: str) -> None:
-    from django.conf import settings
+def session_age(role: str):
+    return settings.ORGANIZER_SESSION_AGE if role == ORGANIZER else settings.BUYER_SESSION_AGE
 
+
+def set_active_role(request, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}")
+    age = session_age(role)
     request.session[SESSION_KEY] = role
-    age = settings.ORGANIZER_SESSION_AGE if role == ORGANIZER else settings.BUYER_SESSION_AGE
+    request.session[DEADLINE_KEY] = (timezone.now() + age).timestamp()
     request.session.set_expiry(int(age.total_seconds()))
+    request.active_role = role
+
+
+def session_has_ended(request) -> bool:
+    deadline = request.session.get(DEADLINE_KEY)
+    return deadline is not None and timezone.now().timestamp() >= deadline
+
+
+def has_both_roles(user) -> bool:
+    return bool(user.is_authenticated and user.is_organizer)

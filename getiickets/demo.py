@@ -45,3 +45,12 @@ def seed_all(stdout=None):
         seeder()
         if stdout:
             stdout.write(f"seeded: {seeder.__name__}")
+
+
+def seed_demo_organizer():
+    from accounts.demo import seed_demo_organizer as seed
+
+    seed()
+
+
+SEEDERS.append(seed_demo_organizer)

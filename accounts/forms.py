@@ -1,0 +1,187 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
+from django.core.validators import RegexValidator
+from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
+
+from accounts import roles
+from accounts.models import OrganizerRequest
+from events.models import Organizer
+
+PHONE_ERROR = (
+    "Enter a valid phone number: a Nigerian number like 0803 123 4567, "
+    "or an international number starting with + (e.g. +234 803 123 4567)."
+)
+
+NIGERIAN_BANKS = [
+    "Access Bank",
+    "Citibank Nigeria",
+    "Ecobank Nigeria",
+    "Fidelity Bank",
+    "First Bank of Nigeria",
+    "First City Monument Bank (FCMB)",
+    "Globus Bank",
+    "Guaranty Trust Bank (GTBank)",
+    "Jaiz Bank",
+    "Keystone Bank",
+    "Kuda Microfinance Bank",
+    "Moniepoint Microfinance Bank",
+    "OPay",
+    "PalmPay",
+    "Polaris Bank",
+    "Providus Bank",
+    "Stanbic IBTC Bank",
+    "Standard Chartered Bank",
+    "Sterling Bank",
+    "SunTrust Bank",
+    "Titan Trust Bank",
+    "Union Bank of Nigeria",
+    "United Bank for Africa (UBA)",
+    "Unity Bank",
+    "Wema Bank",
+    "Zenith Bank",
+]
+
+nuban_validator = RegexValidator(
+    r"^\d{10}$", "Enter your 10-digit NUBAN account number (digits only)."
+)
+
+
+def phone_field(label, required=True, help_text="We use it for ticket updates by SMS."):
+    return PhoneNumberField(
+        label=label,
+        region="NG",
+        required=required,
+        help_text=help_text,
+        error_messages={"invalid": PHONE_ERROR},
+        widget=RegionalPhoneNumberWidget(
+            region="NG", attrs={"autocomplete": "tel", "placeholder": "0803 123 4567"}
+        ),
+    )
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in, without "remember me": the session lasts as long as the active role
+    allows (8 hours as a buyer; 2 hours once an organizer picks the organizer role)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("remember", None)
+        self.fields["login"].label = "Email address"
+        self.fields["login"].widget.attrs.update({"placeholder": "you@example.com"})
+        self.fields["password"].widget.attrs.update({"placeholder": ""})
+
+    def login(self, request, redirect_url=None):
+        self.cleaned_data["remember"] = True
+        response = super().login(request, redirect_url=redirect_url)
+        if request.user.is_authenticated:
+            # allauth set its own expiry; the role decides how long the session lives.
+            roles.set_active_role(request, roles.BUYER)
+        return response
+
+
+class BuyerProfileForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As it should appear on your tickets.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = phone_field("Phone number")
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError("Enter your full name.")
+        return name
+
+
+class OrganizerRequestForm(forms.ModelForm):
+    contact_phone = phone_field("Contact phone", help_text="Our team may call to confirm details.")
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
+    class Meta:
+        model = OrganizerRequest
+        fields = [
+            "organization_name",
+            "contact_phone",
+            "city",
+            "description",
+            "website",
+            "instagram",
+            "twitter",
+        ]
+        labels = {
+            "organization_name": "Organization name",
+            "description": "What events do you run?",
+            "instagram": "Instagram handle (optional)",
+            "twitter": "X / Twitter handle (optional)",
+        }
+        help_texts = {
+            "description": "Tell us about your events, audience size and past shows.",
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "city": forms.TextInput(attrs={"placeholder": "Lagos", "list": "ng-cities"}),
+            "instagram": forms.TextInput(attrs={"placeholder": "@yourbrand"}),
+            "twitter": forms.TextInput(attrs={"placeholder": "@yourbrand"}),
+        }
+
+    def _handle(self, name):
+        value = self.cleaned_data.get(name, "").strip()
+        return value.lstrip("@")
+
+    def clean_instagram(self):
+        return self._handle("instagram")
+
+    def clean_twitter(self):
+        return self._handle("twitter")
+
+
+class OrganizerProfileForm(forms.ModelForm):
+    """Business and payout details an organizer completes before publishing events."""
+
+    business_name = forms.CharField(label="Registered business name", max_length=150)
+    business_address = forms.CharField(label="Business address", max_length=255)
+    contact_phone = phone_field("Contact phone", help_text="")
+    bank_name = forms.CharField(
+        label="Bank",
+        max_length=100,
+        widget=forms.TextInput(attrs={"list": "ng-banks", "autocomplete": "off"}),
+    )
+    bank_account_number = forms.CharField(
+        label="Account number (NUBAN)",
+        max_length=14,
+        help_text="10 digits.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    bank_account_name = forms.CharField(
+        label="Account name",
+        max_length=150,
+        help_text="Exactly as your bank shows it; payouts go only to this account.",
+    )
+
+    class Meta:
+        model = Organizer
+        fields = [
+            "business_name",
+            "business_address",
+            "contact_phone",
+            "city",
+            "bank_name",
+            "bank_account_number",
+            "bank_account_name",
+        ]
+
+    def clean_bank_account_number(self):
+        number = "".join(self.cleaned_data["bank_account_number"].split())
+        nuban_validator(number)
+        return number
+
+
+ProfileForm = BuyerProfileForm

@@ -1,0 +1,263 @@
+from urllib.parse import urlencode
+
+from allauth.account import views as allauth_views
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import roles, services
+from accounts.decorators import organizer_required
+from accounts.forms import (
+    NIGERIAN_BANKS,
+    BuyerProfileForm,
+    LoginForm,
+    OrganizerProfileForm,
+    OrganizerRequestForm,
+    ProfileForm,
+)
+from accounts.models import OrganizerRequest
+from getiickets.errors import DomainError
+
+ORGANIZER_HOME = "/organizer/dashboard"
+NIGERIAN_CITIES = [
+    "Lagos",
+    "Abuja",
+    "Port Harcourt",
+    "Ibadan",
+    "Kano",
+    "Benin City",
+    "Enugu",
+    "Calabar",
+    "Uyo",
+    "Abeokuta",
+    "Owerri",
+    "Jos",
+    "Kaduna",
+    "Ilorin",
+    "Warri",
+]
+
+
+def safe_next(request, default="/"):
+    """The `next` parameter when it points at this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# --- allauth, mapped onto the PRD's URLs ------------------------------------------------
+
+
+class LoginView(allauth_views.LoginView):
+    form_class = LoginForm
+
+    def get_form_class(self):
+        return LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "too_many_login_attempts"):
+            response.status_code = 429
+        return response
+
+
+login = LoginView.as_view()
+
+
+def reset_password(request):
+    """/auth/reset-password without a key: ask for the email first."""
+    return redirect("account_reset_password")
+
+
+# --- After sign-in: roles -----------------------------------------------------------------
+
+
+@login_required
+def after_login(request):
+    target = safe_next(request)
+    if roles.has_both_roles(request.user):
+        return redirect(f"{reverse('accounts:select_role')}?{urlencode({'next': target})}")
+    roles.set_active_role(request, roles.BUYER)
+    return redirect(target)
+
+
+def _organizer_landing(request, *, only_organizer_pages=False):
+    organizer = request.user.organizer
+    if not organizer.profile_complete:
+        messages.info(request, "Finish your business and payout details before you publish events.")
+        return redirect("accounts:onboarding_organizer")
+    target = safe_next(request, default=ORGANIZER_HOME)
+    if only_organizer_pages and not target.startswith(("/organizer/", "/onboarding/organizer")):
+        # After sign-in `next` is usually a buyer page; organizers start at their dashboard.
+        target = ORGANIZER_HOME
+    return redirect(target)
+
+
+def _buyer_landing(request):
+    target = safe_next(request)
+    # Organizer pages would only answer 403 to a buyer.
+    if target.startswith("/organizer/") or target.startswith("/onboarding/organizer"):
+        target = "/"
+    return redirect(target)
+
+
+def _apply_role(request, role):
+    if role not in roles.ROLES:
+        messages.error(request, "Choose buying or organizing.")
+        return None
+    if role == roles.ORGANIZER and not request.user.is_organizer:
+        messages.error(request, "Your account doesn't have organizer access yet.")
+        return None
+    roles.set_active_role(request, role)
+    return role
+
+
+@login_required
+def select_role(request):
+    if not roles.has_both_roles(request.user):
+        roles.set_active_role(request, roles.BUYER)
+        return redirect(safe_next(request))
+    if request.method == "POST":
+        role = _apply_role(request, request.POST.get("role"))
+        if role == roles.ORGANIZER:
+            return _organizer_landing(request, only_organizer_pages=True)
+        if role == roles.BUYER:
+            return _buyer_landing(request)
+    return render(
+        request,
+        "accounts/select_role.html",
+        {"next": safe_next(request, default=""), "organizer": request.user.organizer},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def switch_role(request):
+    role = _apply_role(request, request.POST.get("role"))
+    if role is None:
+        return redirect(safe_next(request))
+    if role == roles.ORGANIZER:
+        messages.success(request, "You're now organizing. Organizer sessions last 2 hours.")
+        return _organizer_landing(request)
+    messages.success(request, "You're now buying tickets.")
+    return _buyer_landing(request)
+
+
+# --- Onboarding ---------------------------------------------------------------------------
+
+
+@login_required
+def onboarding_buyer(request):
+    user = request.user
+    if request.method == "POST":
+        form = BuyerProfileForm(request.POST)
+        if form.is_valid():
+            services.complete_buyer_profile(user=user, **form.cleaned_data)
+            messages.success(request, "Thanks — your profile is complete.")
+            return redirect(safe_next(request))
+    else:
+        form = BuyerProfileForm(initial={"full_name": user.full_name, "phone": user.phone})
+    return render(
+        request,
+        "accounts/onboarding_buyer.html",
+        {"form": form, "next": safe_next(request, default="")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@organizer_required
+def onboarding_organizer(request):
+    organizer = request.user.organizer
+    if request.method == "POST":
+        form = OrganizerProfileForm(request.POST, instance=organizer)
+        if form.is_valid():
+            try:
+                services.complete_organizer_profile(user=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+                return redirect("accounts:onboarding_organizer")
+            messages.success(request, "Your business and payout details are saved.")
+            return redirect(safe_next(request, default=ORGANIZER_HOME))
+        organizer.refresh_from_db()
+    else:
+        form = OrganizerProfileForm(instance=organizer)
+    return render(
+        request,
+        "accounts/onboarding_organizer.html",
+        {
+            "form": form,
+            "organizer": organizer,
+            "banks": NIGERIAN_BANKS,
+            "next": safe_next(request, default=""),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Organizer access ---------------------------------------------------------------------
+
+
+@login_required
+def organizer_signup(request):
+    user = request.user
+    pending = user.organizer_requests.filter(status=OrganizerRequest.Status.PENDING).first()
+    latest = user.organizer_requests.first()
+    context = {"pending": pending, "latest": latest, "cities": NIGERIAN_CITIES}
+    if user.is_organizer:
+        return render(request, "accounts/organizer_signup.html", context)
+    status = 200
+    if request.method == "POST" and not pending:
+        form = OrganizerRequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.request_organizer_access(user=user, **form.cleaned_data)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+                return redirect("accounts:organizer_signup")
+            messages.success(
+                request, "Request sent. We'll email you as soon as our team has reviewed it."
+            )
+            return redirect("accounts:organizer_signup")
+        status = 400
+    elif request.method == "POST":
+        messages.error(request, str(services.RequestAlreadyPending()))
+        status = 409
+        form = None
+    else:
+        form = None if pending else OrganizerRequestForm(initial={"contact_phone": user.phone})
+    context["form"] = form
+    return render(request, "accounts/organizer_signup.html", context, status=status)
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+
+@login_required
+def profile(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.complete_buyer_profile(user=user, **form.cleaned_data)
+            messages.success(request, "Your profile is saved.")
+            return redirect("accounts:profile")
+    else:
+        form = ProfileForm(initial={"full_name": user.full_name, "phone": user.phone})
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "emails": user.emailaddress_set.order_by("-primary", "email"),
+            "latest_request": user.organizer_requests.first(),
+        },
+        status=400 if form.is_bound else 200,
+    )
