@@ -18,6 +18,12 @@ def featured():
     return on_sale, gone
 
 
+def screenshot_dir():
+    from tests.conftest import SCREENSHOT_DIR
+
+    return SCREENSHOT_DIR
+
+
 def no_sideways_scroll(page, viewport):
     return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
@@ -57,7 +63,7 @@ def test_visitor_browses_home_and_joins_the_newsletter(
     email = page.get_by_label("Email address")
     email.fill("ada@")
     page.get_by_role("button", name="Subscribe").click()
-    assert page.get_by_text("Enter a valid email address").is_visible()
+    page.get_by_text("Enter a valid email address").wait_for()
     page.get_by_label("Email address").fill(f"ada.{name}@example.ng")
     page.get_by_role("button", name="Subscribe").click()
     confirmation = page.get_by_text(f"ada.{name}@example.ng is on the list")
@@ -65,6 +71,7 @@ def test_visitor_browses_home_and_joins_the_newsletter(
     assert confirmation.is_visible()
     assert NewsletterSubscriber.objects.filter(email=f"ada.{name}@example.ng").exists()
     assert no_sideways_scroll(page, viewport)
+    page.locator("#newsletter").screenshot(path=str(screenshot_dir() / f"site-newsletter-{name}.png"))
 
 
 def test_newsletter_works_without_javascript(live_server, browser):
