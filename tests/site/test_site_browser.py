@@ -71,7 +71,8 @@ def test_visitor_browses_home_and_joins_the_newsletter(
     assert confirmation.is_visible()
     assert NewsletterSubscriber.objects.filter(email=f"ada.{name}@example.ng").exists()
     assert no_sideways_scroll(page, viewport)
-    page.locator("#newsletter").screenshot(path=str(screenshot_dir() / f"site-newsletter-{name}.png"))
+    shot = screenshot_dir() / f"site-newsletter-{name}.png"
+    page.locator("#newsletter").screenshot(path=str(shot))
 
 
 def test_newsletter_works_without_javascript(live_server, browser):
