@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -72,7 +73,9 @@ def newsletter_signup(request):
             {"form": NewsletterForm(), "done": text, "created": created},
         )
     messages.success(request, text)
-    return redirect("home")
+    # "#top": the form posts to /newsletter#newsletter (so an error shows in place); the thanks
+    # message is at the top of the page, so scroll there.
+    return redirect(reverse("home") + "#top")
 
 
 def _client_ip(request):
