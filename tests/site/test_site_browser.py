@@ -128,3 +128,42 @@ def test_support_form_shows_field_errors_at_phone_width(live_server, page_factor
     )
     page.get_by_role("button", name="Send message").click()
     assert page.get_by_text("your message has reached our support team").is_visible()
+
+
+@pytest.mark.parametrize("viewport,name", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_signed_in_buyer_sees_their_links_and_can_sign_out(
+    live_server, browser, screenshot, settings, viewport, name
+):
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(email=f"chidi.{name}@example.ng"))
+    context = browser.new_context(viewport=viewport)
+    try:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        page = context.new_page()
+        page.goto(live_server.url + "/faqs")
+        if viewport is PHONE:
+            page.locator(".site-menu-toggle").click()
+        nav = page.get_by_role("navigation", name="Main")
+        assert nav.get_by_role("link", name="My tickets").is_visible()
+        assert not nav.get_by_role("link", name="Sign in").is_visible()
+        assert no_sideways_scroll(page, viewport)
+        screenshot(page, f"site-header-signed-in-{name}")
+        nav.get_by_role("button", name="Sign out").click()
+        page.wait_for_load_state()
+        if viewport is PHONE:
+            page.locator(".site-menu-toggle").click()
+        page.get_by_role("link", name="Sign in").wait_for()
+    finally:
+        context.close()
