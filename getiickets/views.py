@@ -39,6 +39,18 @@ def _home_context(newsletter_form=None):
         "featured_events": _featured_events(),
         "categories": _categories(),
         "newsletter_form": newsletter_form or NewsletterForm(),
+        **_policy(),
+    }
+
+
+def _policy():
+    """Numbers the pages quote, read from settings so the words never drift from the rules."""
+    from getiickets.templatetags.money import format_naira
+
+    flat = format_naira(settings.SERVICE_FEE_FLAT_KOBO).removesuffix(".00")
+    return {
+        "hold_minutes": max(settings.HOLD_SECONDS // 60, 1),
+        "service_fee": f"{settings.SERVICE_FEE_BASIS_POINTS / 100:g}% + {flat}",
     }
 
 
@@ -110,7 +122,7 @@ def _support_page(request, form, status=200, **extra):
 
 @require_GET
 def faqs(request):
-    return render(request, "pages/faqs.html")
+    return render(request, "pages/faqs.html", _policy())
 
 
 @require_GET
@@ -120,9 +132,9 @@ def privacy(request):
 
 @require_GET
 def terms(request):
-    return render(request, "pages/terms.html")
+    return render(request, "pages/terms.html", _policy())
 
 
 @require_GET
 def refund_policy(request):
-    return render(request, "pages/refund_policy.html")
+    return render(request, "pages/refund_policy.html", _policy())

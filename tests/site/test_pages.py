@@ -155,3 +155,18 @@ def test_admin_lists_newsletter_and_support_messages(client):
     page = client.get("/admin/getiickets/supportmessage/?q=ada").content.decode()
     assert "Refunds and cancelled events" in page
     assert "getiickets" in client.get("/admin/").content.decode()
+
+
+def test_pages_quote_the_real_hold_time_and_service_fee(client, settings):
+    body = client.get(reverse("faqs")).content.decode()
+    assert "3.5% + ₦100 per ticket" in body
+    assert "<strong>10 minutes</strong>" in body
+
+    settings.HOLD_SECONDS = 900
+    settings.SERVICE_FEE_BASIS_POINTS = 250
+    settings.SERVICE_FEE_FLAT_KOBO = 5_050
+
+    assert "2.5% + ₦50.50 per ticket" in client.get(reverse("faqs")).content.decode()
+    assert "held for 15 minutes" in client.get(reverse("terms")).content.decode()
+    assert "15-minute hold" in client.get(reverse("refund_policy")).content.decode()
+    assert "held for 15 minutes" in client.get("/").content.decode()
