@@ -13,6 +13,10 @@ from getiickets.forms import NewsletterForm, SupportForm
 
 FEATURED_LIMIT = 6
 SUPPORT_RATE = "5/h"
+NEWSLETTER_RATE = "20/h"
+NEWSLETTER_LIMITED = (
+    "That's a lot of sign-ups from your connection in one hour. Please try again a little later."
+)
 
 
 def _featured_events():
@@ -64,9 +68,17 @@ def home(request):
 
 
 @require_POST
+@ratelimit(key="ip", rate=NEWSLETTER_RATE, method="POST", block=False)
 def newsletter_signup(request):
     """Works as a plain form post (redirect home with a message) and as an htmx partial swap."""
     form = NewsletterForm(request.POST)
+    if getattr(request, "limited", False):
+        form.is_valid()  # keep what was typed
+        form.errors.clear()
+        form.add_error(None, NEWSLETTER_LIMITED)
+        if _is_htmx(request):
+            return render(request, "includes/newsletter_form.html", {"form": form}, status=429)
+        return render(request, "pages/home.html", _home_context(form), status=429)
     if not form.is_valid():
         if _is_htmx(request):
             return render(request, "includes/newsletter_form.html", {"form": form}, status=400)

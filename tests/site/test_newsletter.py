@@ -72,3 +72,15 @@ def test_sign_up_needs_a_csrf_token():
 
 def test_get_is_not_allowed(client):
     assert client.get(reverse("newsletter_signup")).status_code == 405
+
+
+def test_a_flood_of_sign_ups_from_one_address_is_slowed_down_with_429(client):
+    for i in range(20):
+        client.post(reverse("newsletter_signup"), {"email": f"bot{i}@example.ng"})
+
+    response = client.post(reverse("newsletter_signup"), {"email": "late@example.ng"}, **HTMX)
+
+    assert response.status_code == 429
+    assert "try again a little later" in response.content.decode()
+    assert NewsletterSubscriber.objects.count() == 20
+    assert not NewsletterSubscriber.objects.filter(email="late@example.ng").exists()

@@ -170,3 +170,20 @@ def test_pages_quote_the_real_hold_time_and_service_fee(client, settings):
     assert "held for 15 minutes" in client.get(reverse("terms")).content.decode()
     assert "15-minute hold" in client.get(reverse("refund_policy")).content.decode()
     assert "held for 15 minutes" in client.get("/").content.decode()
+
+
+def test_an_unknown_page_is_a_friendly_404(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_the_500_page_renders_without_a_request_context():
+    from django.template import loader
+
+    html = loader.get_template("500.html").render({})
+
+    assert "Something went wrong on our side" in html
