@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from getiickets.models import NewsletterSubscriber
 
-pytestmark = [pytest.mark.django_db, pytest.mark.needs_services]
+pytestmark = [pytest.mark.django_db]
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from events.models import Event
 from tests.factories import CategoryFactory, EventFactory, TicketTypeFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.needs_services]
+pytestmark = [pytest.mark.django_db]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from getiickets.models import SupportMessage
 
-pytestmark = [pytest.mark.django_db, pytest.mark.needs_services]
+pytestmark = [pytest.mark.django_db]
 
 VALID = {
     "name": "Chidi Okafor",
