@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from getiickets import services
@@ -67,10 +67,13 @@ def home(request):
     return render(request, "pages/home.html", _home_context())
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=NEWSLETTER_RATE, method="POST", block=False)
 def newsletter_signup(request):
-    """Works as a plain form post (redirect home with a message) and as an htmx partial swap."""
+    """Works as a plain form post (redirect home with a message) and as an htmx partial swap.
+    A GET (someone reloading the page after an error) goes back to the form on the home page."""
+    if request.method == "GET":
+        return redirect(reverse("home") + "#newsletter")
     form = NewsletterForm(request.POST)
     if getattr(request, "limited", False):
         form.is_valid()  # keep what was typed

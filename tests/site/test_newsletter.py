@@ -70,8 +70,12 @@ def test_sign_up_needs_a_csrf_token():
     assert NewsletterSubscriber.objects.count() == 0
 
 
-def test_get_is_not_allowed(client):
-    assert client.get(reverse("newsletter_signup")).status_code == 405
+def test_reloading_the_sign_up_address_goes_back_to_the_form(client):
+    response = client.get(reverse("newsletter_signup"))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/#newsletter"
+    assert NewsletterSubscriber.objects.count() == 0
 
 
 def test_a_flood_of_sign_ups_from_one_address_is_slowed_down_with_429(client):
