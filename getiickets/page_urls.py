@@ -4,4 +4,10 @@ from getiickets import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("newsletter", views.newsletter_signup, name="newsletter_signup"),
+    path("faqs", views.faqs, name="faqs"),
+    path("support", views.support, name="support"),
+    path("privacy", views.privacy, name="privacy"),
+    path("terms", views.terms, name="terms"),
+    path("refund-policy", views.refund_policy, name="refund_policy"),
 ]

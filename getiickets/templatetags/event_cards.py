@@ -1,0 +1,30 @@
+"""What an event card shows about tickets: `{% card_pricing event as pricing %}`.
+
+Reads `event.ticket_types.all()` (prefetch them: `prefetch_related("ticket_types")`), so a
+list of cards costs no extra queries.
+"""
+
+from dataclasses import dataclass
+
+from django import template
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class CardPricing:
+    from_kobo: int | None  # lowest price among the visible ticket types
+    sold_out: bool  # every visible ticket type has held + sold >= capacity
+    free: bool  # the cheapest visible ticket costs nothing
+
+
+def card_pricing(event) -> CardPricing:
+    visible = [t for t in event.ticket_types.all() if t.is_visible]
+    if not visible:
+        return CardPricing(from_kobo=None, sold_out=False, free=False)
+    lowest = min(t.price_kobo for t in visible)
+    sold_out = all(t.held + t.sold >= t.capacity for t in visible)
+    return CardPricing(from_kobo=lowest, sold_out=sold_out, free=lowest == 0)
+
+
+register.simple_tag(card_pricing, name="card_pricing")
