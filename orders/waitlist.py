@@ -194,7 +194,8 @@ def _release(entry: WaitlistEntry, status: str) -> list[int]:
     if entry.hold_id:
         hold = Hold.objects.get(pk=entry.hold_id)
         ticket_type_ids = list(hold.lines.values_list("ticket_type_id", flat=True))
-        if ticket_services.release_hold(hold=hold, status=status) or hold.status == Hold.Status.EXPIRED:
+        released = ticket_services.release_hold(hold=hold, status=status)
+        if released or hold.status == Hold.Status.EXPIRED:  # or the holds job got there first
             freed = ticket_type_ids
     return freed
 

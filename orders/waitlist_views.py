@@ -47,7 +47,7 @@ def join(request):
     status = 200
     if request.method == "POST" and existing is None and form.is_valid():
         try:
-            entry = waitlist.join(
+            waitlist.join(
                 buyer=user,
                 event=event,
                 ticket_type=ticket_type,
