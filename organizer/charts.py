@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import count
 
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from getiickets.templatetags.money import format_naira
 
 _ids = count(1)
 
-WIDTH = 640
+WIDTH = 480
 BRAND = "#0b6e4f"
 ACCENT = "#e0a526"
 GRID = "#e3e7e5"
@@ -95,13 +95,8 @@ def _frame(chart_id, title, desc, height, body) -> str:
 
 
 def empty_chart(title: str, message: str = "No data yet.") -> str:
-    chart_id = f"chart-{next(_ids)}"
-    body = (
-        f'<rect x="0" y="0" width="{WIDTH}" height="120" rx="8" fill="#f6f8f7"/>'
-        f'<text x="{WIDTH / 2}" y="66" text-anchor="middle" fill="{MUTED}" '
-        f'font-size="16">{escape(message)}</text>'
-    )
-    return mark_safe(_frame(chart_id, title, message, 120, body))  # noqa: S308 - escaped above
+    """Nothing to draw: a sentence reads better than empty axes."""
+    return format_html('<p class="ops-chart-empty" role="note">{}</p>', message)
 
 
 def line_chart(
@@ -117,7 +112,7 @@ def line_chart(
     if not x or not series or not any(any(s.values) for s in series):
         return empty_chart(title)
     chart_id = f"chart-{next(_ids)}"
-    left, right, top, bottom = 64, 20, 34, 40
+    left, right, top, bottom = 58, 16, 36, 34
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     maximum = max(max(s.values) for s in series)
     ticks = nice_ticks(maximum)
@@ -136,11 +131,11 @@ def line_chart(
         parts.append(
             f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12" '
+            f'<text x="{left - 8}" y="{y + 5:.1f}" text-anchor="end" font-size="14" '
             f'fill="{MUTED}">{escape(_label(tick, money))}</text>'
         )
     # x labels: at most ~6, always the first and the last
-    every = max(1, math.ceil(n / 6))
+    every = max(1, math.ceil(n / 4))
     shown = sorted(set(range(0, n, every)) | {n - 1})
     if len(shown) > 1 and shown[-1] - shown[-2] < every / 2:
         shown.pop(-2)
@@ -148,7 +143,7 @@ def line_chart(
         anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(
             f'<text x="{px(i):.1f}" y="{height - bottom + 20}" text-anchor="{anchor}" '
-            f'font-size="12" fill="{MUTED}">{escape(_x_label(x[i]))}</text>'
+            f'font-size="14" fill="{MUTED}">{escape(_x_label(x[i]))}</text>'
         )
     parts.append(
         f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
@@ -177,10 +172,10 @@ def line_chart(
     lx = left
     for s in series:
         parts.append(
-            f'<rect x="{lx}" y="10" width="14" height="4" rx="2" fill="{s.colour}" />'
-            f'<text x="{lx + 20}" y="16" font-size="13" fill="{INK}">{escape(s.name)}</text>'
+            f'<rect x="{lx}" y="11" width="16" height="5" rx="2" fill="{s.colour}" />'
+            f'<text x="{lx + 22}" y="18" font-size="14" fill="{INK}">{escape(s.name)}</text>'
         )
-        lx += 28 + 8 * len(s.name)
+        lx += 36 + 8 * len(s.name)
     first = series[0]
     desc = (
         f"{first.name} from {_x_label(x[0])} to {_x_label(x[-1])}: "
@@ -203,8 +198,8 @@ def bar_chart(
         return empty_chart(title)
     chart_id = f"chart-{next(_ids)}"
     row_h, gap, top = 30, 14, 10
-    label_w = 150
-    value_w = 120
+    label_w = 110
+    value_w = 112
     plot_w = WIDTH - label_w - value_w
     height = top + len(labels) * (row_h + gap) + 6
     maximum = max(values) or 1
@@ -212,17 +207,17 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * (row_h + gap)
         w = max(plot_w * value / maximum, 2 if value else 0)
-        short = label if len(label) <= 20 else label[:19] + "…"
+        short = label if len(label) <= 13 else label[:12] + "…"
         note = f" · {notes[i]}" if notes and notes[i] else ""
         parts.append(
             f'<text x="{label_w - 10}" y="{y + row_h / 2 + 5:.1f}" text-anchor="end" '
-            f'font-size="14" fill="{INK}">{escape(short)}</text>'
+            f'font-size="15" fill="{INK}">{escape(short)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{plot_w}" height="{row_h}" rx="4" '
             f'fill="#f1f4f2"/>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{row_h}" rx="4" '
             f'fill="{colour}"><title>{escape(label)}: {escape(_full(value, money))}'
             f"{escape(note)}</title></rect>"
-            f'<text x="{label_w + plot_w + 8}" y="{y + row_h / 2 + 5:.1f}" font-size="14" '
+            f'<text x="{label_w + plot_w + 8}" y="{y + row_h / 2 + 5:.1f}" font-size="15" '
             f'font-weight="600" fill="{INK}">{escape(_full(value, money))}</text>'
         )
     best = labels[values.index(max(values))]
@@ -239,12 +234,17 @@ def progress_ring(*, title: str, done: int, total: int) -> str:
     fraction = (done / total) if total else 0
     dash = circumference * fraction
     percent = round(fraction * 100)
+    arc = (
+        f'<circle cx="{size / 2}" cy="{size / 2}" r="{r}" fill="none" stroke="{BRAND}" '
+        f'stroke-width="18" stroke-linecap="{"round" if fraction < 1 else "butt"}" '
+        f'stroke-dasharray="{dash:.1f} {circumference:.1f}" '
+        f'transform="rotate(-90 {size / 2} {size / 2})"/>'
+        if done
+        else ""
+    )
     body = (
         f'<circle cx="{size / 2}" cy="{size / 2}" r="{r}" fill="none" stroke="#e8ecea" '
-        f'stroke-width="18"/>'
-        f'<circle cx="{size / 2}" cy="{size / 2}" r="{r}" fill="none" stroke="{BRAND}" '
-        f'stroke-width="18" stroke-linecap="round" stroke-dasharray="{dash:.1f} '
-        f'{circumference:.1f}" transform="rotate(-90 {size / 2} {size / 2})"/>'
+        f'stroke-width="18"/>{arc}'
         f'<text x="{size / 2}" y="{size / 2 + 2}" text-anchor="middle" font-size="32" '
         f'font-weight="700" fill="{INK}">{percent}%</text>'
         f'<text x="{size / 2}" y="{size / 2 + 26}" text-anchor="middle" font-size="13" '

@@ -156,7 +156,7 @@
 
   function when(iso) {
     var d = new Date(iso);
-    return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    return d.toLocaleTimeString("en-GB", { timeZone: "Africa/Lagos", hour12: false });
   }
 
   async function checkOffline(payload) {
@@ -465,7 +465,7 @@
       "Guest list on this device: " +
       manifest.tickets.length +
       " tickets, downloaded " +
-      new Date(manifest.generated_at).toLocaleTimeString() +
+      when(manifest.generated_at) +
       ".";
     root.dataset.manifestReady = "true";
   }
