@@ -107,10 +107,11 @@ def line_chart(
     money: bool = False,
     height: int = 280,
     unit: str = "",
+    empty: str = "No data yet.",
 ) -> str:
     """Lines over a shared x axis (dates or hours); the first series may be shaded."""
     if not x or not series or not any(any(s.values) for s in series):
-        return empty_chart(title)
+        return empty_chart(title, empty)
     chart_id = f"chart-{next(_ids)}"
     left, right, top, bottom = 58, 16, 36, 34
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
@@ -192,14 +193,15 @@ def bar_chart(
     money: bool = False,
     notes: list[str] | None = None,
     colour: str = BRAND,
+    empty: str = "No data yet.",
 ) -> str:
     """Horizontal bars, one per label, the value written at the end of each bar."""
     if not labels or not any(values):
-        return empty_chart(title)
+        return empty_chart(title, empty)
     chart_id = f"chart-{next(_ids)}"
     row_h, gap, top = 30, 14, 10
-    label_w = 110
-    value_w = 112
+    label_w = 104
+    value_w = 132
     plot_w = WIDTH - label_w - value_w
     height = top + len(labels) * (row_h + gap) + 6
     maximum = max(values) or 1

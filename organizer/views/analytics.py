@@ -11,11 +11,13 @@ def _sales_chart(rows, *, cumulative: bool):
         return charts.line_chart(
             title="Cumulative tickets sold",
             x=days,
+            empty="No tickets sold yet.",
             series=[charts.Series("Tickets sold to date", [r["cumulative_tickets"] for r in rows])],
         )
     return charts.line_chart(
         title="Tickets sold per day",
         x=days,
+        empty="No tickets sold yet.",
         series=[charts.Series("Tickets per day", [r["tickets"] for r in rows])],
     )
 
@@ -61,6 +63,7 @@ def analytics(request, event_id):
                 labels=[r["code"] for r in promos],
                 values=[r["orders"] for r in promos],
                 colour=charts.ACCENT,
+                empty="No promo codes used yet.",
             ),
             "check_in_ring": charts.progress_ring(
                 title="Checked in", done=progress["admitted"], total=progress["valid"]
@@ -68,6 +71,7 @@ def analytics(request, event_id):
             "check_in": charts.line_chart(
                 title="Admissions over the day",
                 x=[r["hour"] for r in progress["by_hour"]],
+                empty="Nobody checked in yet.",
                 series=[
                     charts.Series(
                         "Checked in to date", [r["cumulative"] for r in progress["by_hour"]]

@@ -82,7 +82,7 @@ def test_unknown_chart_is_not_found(organizer_client, event):
 
 def test_empty_event_says_no_data(organizer_client, event, regular):
     text = organizer_client.get(reverse("organizer:analytics", args=[event.pk])).content.decode()
-    assert "No data yet." in text
+    assert "No tickets sold yet." in text and "Nobody checked in yet." in text
 
 
 def test_nice_ticks_and_naira_axis_labels():
