@@ -263,18 +263,23 @@ def offer_link(entry: WaitlistEntry) -> str:
 
 
 def send_sms(*, to: str, body: str) -> bool:
-    """Send through the fulfilment area's SMS sender when it is there; otherwise log it."""
+    """Send through the fulfilment area's Twilio client (tickets.delivery) when it is there
+    and configured; otherwise log the message. Never raises: the email already went."""
     if not to:
         return False
     try:
-        from tickets.sms import send_sms as deliver  # provided by the fulfilment work
+        from tickets.delivery import e164, twilio_client, twilio_configured
     except ImportError:
         log.info("waitlist sms (no sender installed)", extra={"to": to, "body": body})
         return False
+    number = e164(to)
+    if not number or not twilio_configured():
+        log.info("waitlist sms skipped", extra={"to": to, "configured": twilio_configured()})
+        return False
     try:
-        deliver(to=to, body=body)
-    except Exception:  # noqa: BLE001 - an SMS failure must not lose the offer (email went)
-        log.exception("waitlist sms failed", extra={"to": to})
+        twilio_client().messages.create(to=number, from_=settings.TWILIO_FROM_NUMBER, body=body)
+    except Exception:  # noqa: BLE001 - an SMS failure must not lose the offer
+        log.exception("waitlist sms failed", extra={"to": number})
         return False
     return True
 

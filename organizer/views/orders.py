@@ -72,6 +72,9 @@ def order_detail(request, event_id, reference):
             ((order.pk,), {}),
             ((), {"event_id": event.pk, "reference": order.reference}),
         ),
+        # The checkout area's organizer order page carries the refund form (a link, not a POST).
+        "refund_page_url": refundable
+        and optional_url("orders:organizer_order", ((), {"reference": order.reference})),
         "resend_url": order.status != Order.Status.PENDING
         and optional_url(
             "tickets:resend",
