@@ -17,7 +17,7 @@ from getiickets.templatetags.money import format_naira
 
 _ids = count(1)
 
-WIDTH = 480
+WIDTH = 400
 BRAND = "#0b6e4f"
 ACCENT = "#e0a526"
 GRID = "#e3e7e5"
@@ -113,7 +113,7 @@ def line_chart(
     if not x or not series or not any(any(s.values) for s in series):
         return empty_chart(title, empty)
     chart_id = f"chart-{next(_ids)}"
-    left, right, top, bottom = 58, 16, 36, 34
+    left, right, top, bottom = 54, 14, 36, 34
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     maximum = max(max(s.values) for s in series)
     ticks = nice_ticks(maximum)
@@ -176,7 +176,7 @@ def line_chart(
             f'<rect x="{lx}" y="11" width="16" height="5" rx="2" fill="{s.colour}" />'
             f'<text x="{lx + 22}" y="18" font-size="14" fill="{INK}">{escape(s.name)}</text>'
         )
-        lx += 36 + 8 * len(s.name)
+        lx += 40 + 8 * len(s.name)
     first = series[0]
     desc = (
         f"{first.name} from {_x_label(x[0])} to {_x_label(x[-1])}: "
@@ -200,8 +200,8 @@ def bar_chart(
         return empty_chart(title, empty)
     chart_id = f"chart-{next(_ids)}"
     row_h, gap, top = 30, 14, 10
-    label_w = 104
-    value_w = 132
+    label_w = 92
+    value_w = 124
     plot_w = WIDTH - label_w - value_w
     height = top + len(labels) * (row_h + gap) + 6
     maximum = max(values) or 1
@@ -209,7 +209,7 @@ def bar_chart(
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top + i * (row_h + gap)
         w = max(plot_w * value / maximum, 2 if value else 0)
-        short = label if len(label) <= 13 else label[:12] + "…"
+        short = label if len(label) <= 11 else label[:10] + "…"
         note = f" · {notes[i]}" if notes and notes[i] else ""
         parts.append(
             f'<text x="{label_w - 10}" y="{y + row_h / 2 + 5:.1f}" text-anchor="end" '

@@ -39,7 +39,49 @@
     }
   }
 
-  var manifest = load("manifest", null);
+  // The guest list can be large (tens of thousands of tickets): it lives in IndexedDB,
+  // which has room for it; the small queues stay in localStorage.
+  function idb() {
+    return new Promise(function (resolve, reject) {
+      if (!window.indexedDB) return reject(new Error("no IndexedDB"));
+      var request = indexedDB.open("gt-checkin", 1);
+      request.onupgradeneeded = function () {
+        request.result.createObjectStore("manifests");
+      };
+      request.onsuccess = function () {
+        resolve(request.result);
+      };
+      request.onerror = function () {
+        reject(request.error);
+      };
+    });
+  }
+  async function loadManifest() {
+    try {
+      var db = await idb();
+      return await new Promise(function (resolve) {
+        var get = db.transaction("manifests").objectStore("manifests").get(eventId);
+        get.onsuccess = function () {
+          resolve(get.result || null);
+        };
+        get.onerror = function () {
+          resolve(null);
+        };
+      });
+    } catch (e) {
+      return load("manifest", null);
+    }
+  }
+  async function saveManifest() {
+    try {
+      var db = await idb();
+      db.transaction("manifests", "readwrite").objectStore("manifests").put(manifest, eventId);
+    } catch (e) {
+      save("manifest", manifest);
+    }
+  }
+
+  var manifest = null;
   var pending = load("pending", []); // [{ticket_id, checked_in_at}]
   var localAdmits = load("admitted", {}); // ticket id -> {at, device}
   var ticketIndex = {};
@@ -51,7 +93,6 @@
       ticketIndex[t.id] = t;
     });
   }
-  indexManifest();
 
   // --- device name --------------------------------------------------------------------
   var deviceInput = document.getElementById("device-name");
@@ -237,7 +278,7 @@
     if (r.ticket && ticketIndex[r.ticket.id] && (r.ok || r.outcome === "duplicate")) {
       ticketIndex[r.ticket.id].checked_in_at = r.checked_in_at || new Date().toISOString();
       ticketIndex[r.ticket.id].device = r.device || "";
-      save("manifest", manifest);
+      saveManifest();
     }
   }
 
@@ -486,7 +527,7 @@
       manifest = await response.json();
       // Our own queued admissions are not on the server yet: keep them marked.
       publicKeyPromise = null;
-      save("manifest", manifest);
+      saveManifest();
       indexManifest();
       showManifest();
     } catch (e) {
@@ -597,10 +638,14 @@
   document.getElementById("sync-now").addEventListener("click", sync);
 
   showNetwork();
-  showManifest();
   showPending();
-  if (navigator.onLine) {
-    refreshManifest().then(sync);
-  }
-  root.dataset.ready = "true";
+  loadManifest().then(function (stored) {
+    if (stored && !manifest) {
+      manifest = stored;
+      indexManifest();
+      showManifest();
+    }
+    root.dataset.ready = "true";
+    if (navigator.onLine) refreshManifest().then(sync);
+  });
 })();
