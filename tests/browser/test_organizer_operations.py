@@ -190,3 +190,64 @@ def test_door_staff_check_in_online_offline_and_sync(
     z = CheckIn.objects.get(ticket=zainab)
     assert (z.offline, z.device) == (True, "Gate A phone")
     assert CheckIn.objects.get(ticket=kemi).device == "Gate A phone"  # first admission wins
+
+
+def test_the_guest_list_stays_on_the_phone_across_a_reload(
+    live_server, page_factory, festival, tmp_path
+):
+    organizer, event, people = festival
+    page = signed_in_page(page_factory, live_server, organizer.user, PHONE)
+    url = live_server.url + f"/organizer/events/{event.pk}/check-in"
+    page.goto(url)
+    page.locator("#checkin[data-manifest-ready=true]").wait_for()
+
+    # The venue's network is flaky: the page loads but the guest list cannot be fetched.
+    page.route("**/manifest.json", lambda route: route.abort())
+    page.reload()
+    page.locator("#checkin[data-ready=true][data-manifest-ready=true]").wait_for()
+    page.get_by_text("using the copy on this device").wait_for()
+    page.context.set_offline(True)
+    zainab = people["Zainab Musa"]
+    page.set_input_files("#scan-image", qr_png(tmp_path, zainab.qr_payload, "zainab"))
+    page.locator("#scan-result").get_by_text("Valid — checked in (offline)").wait_for()
+
+
+def test_organizer_waitlist_queue_and_buyer_join(live_server, page_factory, screenshot, festival):
+    from events.models import TicketType
+    from orders.models import WaitlistEntry
+
+    organizer, event, _ = festival
+    vip = TicketType.objects.get(event=event, name="VIP")
+    TicketType.objects.filter(pk=vip.pk).update(capacity=vip.sold)
+    buyer = UserFactory(full_name="Ngozi Eze", email="ngozi@example.ng", phone="+2348051112233")
+    WaitlistEntry.objects.create(
+        event=event, ticket_type=vip, buyer=UserFactory(), quantity=2, email="early@example.ng"
+    )
+
+    client = Client()
+    client.force_login(buyer)
+    page = page_factory(PHONE)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(live_server.url + f"/waitlist?event={event.slug}&ticket_type={vip.pk}")
+    assert page.get_by_label("Email for the offer").input_value() == "ngozi@example.ng"
+    page.get_by_label("Quantity").fill("1")
+    page.get_by_role("button", name="Join the waitlist").click()
+    page.get_by_text("number 2 in line").wait_for()
+    screenshot(page, "ops-waitlist-buyer")
+
+    org = signed_in_page(page_factory, live_server, organizer.user, DESKTOP)
+    org.goto(live_server.url + f"/organizer/events/{event.pk}/waitlist")
+    rows = org.get_by_role("row")
+    assert "early@example.ng" in rows.nth(1).inner_text()
+    assert "ngozi@example.ng" in rows.nth(2).inner_text()
+    screenshot(org, "ops-waitlist-organizer")
+    rows.nth(1).get_by_role("button", name="Remove").click()
+    org.get_by_text("early@example.ng was removed from the waitlist.").wait_for()
