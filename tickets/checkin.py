@@ -177,6 +177,9 @@ def _parse_time(value) -> datetime | None:
     return min(moment, timezone.now())
 
 
+MAX_SYNC_RECORDS = 5000
+
+
 def sync_offline(*, event: Event, records: list[dict], device: str, by=None) -> SyncReport:
     """Apply check-ins recorded offline: [{"ticket_id": 1, "checked_in_at": iso}, ...].
 
@@ -185,7 +188,7 @@ def sync_offline(*, event: Event, records: list[dict], device: str, by=None) -> 
     """
     report = SyncReport()
     device = device[:80]
-    for record in records[:5000]:
+    for record in records:
         try:
             ticket_id = int(record.get("ticket_id"))
         except (TypeError, ValueError, AttributeError):

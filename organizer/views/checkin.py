@@ -98,6 +98,10 @@ def sync(request, event_id):
         records = data["records"]
         if not isinstance(records, list):
             raise TypeError
+        if len(records) > checkin.MAX_SYNC_RECORDS:
+            return JsonResponse(
+                {"error": f"At most {checkin.MAX_SYNC_RECORDS} records at once."}, status=413
+            )
     except (ValueError, KeyError, TypeError):
         return JsonResponse({"error": "Expected {device, records: [...]}."}, status=400)
     report = checkin.sync_offline(

@@ -537,12 +537,14 @@
     }
   }
 
+  var SYNC_BATCH = 1000; // the server takes at most 5,000 records a request
+
   async function sync() {
     if (!pending.length || !navigator.onLine) {
       showPending();
       return;
     }
-    var batch = pending.slice();
+    var batch = pending.slice(0, SYNC_BATCH);
     try {
       var response = await fetch(urls.sync, {
         method: "POST",
@@ -565,6 +567,7 @@
       });
       save("pending", pending);
       renderReport(report);
+      if (pending.length) return sync(); // the next batch
       refreshManifest();
     } catch (e) {
       syncReport.textContent = "Sync failed; will try again when the connection is back.";
