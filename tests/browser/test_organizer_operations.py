@@ -119,6 +119,13 @@ def test_organizer_dashboard_analytics_and_csv(
     assert attendees[0][:2] == ["Ticket", "Attendee"]
     assert any(r[1] == "Amaka Nwosu" for r in attendees)
 
+    page.get_by_label("Search").fill("amaka@example.ng")
+    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("row").filter(has_text="Amaka Nwosu").get_by_role("link").click()
+    page.get_by_role("heading", name="History").wait_for()
+    assert page.get_by_text("amaka@example.ng").first.is_visible()
+    screenshot(page, "ops-order-detail")
+
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + f"/organizer/events/{event.pk}/analytics")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
