@@ -142,3 +142,14 @@ def test_sync_rejects_other_events_tickets_and_bad_input(organizer_client, event
     assert len(report["rejected"]) == 2 and not CheckIn.objects.exists()
     bad = organizer_client.post(url, data="not json", content_type="application/json")
     assert bad.status_code == 400
+
+
+def test_htmx_scan_gets_just_the_result_partial(organizer_client, event, ticket):
+    response = organizer_client.post(
+        reverse("organizer:check_in_scan", args=[event.pk]),
+        {"payload": ticket.qr_payload, "device": "Tablet"},
+        HTTP_HX_REQUEST="true",
+    )
+    text = response.content.decode()
+    assert "<html" not in text
+    assert "ops-result-ok" in text and "Valid — checked in" in text

@@ -214,3 +214,16 @@ def test_removing_someone_with_an_open_offer_passes_it_on(
     b.refresh_from_db()
     assert a.status == "removed" and a.hold.status == "released"
     assert b.status == "offered"
+
+
+def test_waiting_for_any_ticket_of_a_sold_out_event(
+    event, sold_out, vip, django_capture_on_commit_callbacks
+):
+    TicketType.objects.filter(pk=vip.pk).update(capacity=1, sold=1)
+    buyer = UserFactory()
+    entry = waitlist.join(buyer=buyer, event=event, ticket_type=None, quantity=1, email=buyer.email)
+    with django_capture_on_commit_callbacks(execute=True):
+        free(vip)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert entry.hold.lines.get().ticket_type == vip
