@@ -39,6 +39,11 @@ def seed_users():
 SEEDERS = [seed_users]
 
 
+from organizer.demo import seed_operations  # noqa: E402 - organizer operations demo
+
+SEEDERS.append(seed_operations)
+
+
 @transaction.atomic
 def seed_all(stdout=None):
     for seeder in SEEDERS:

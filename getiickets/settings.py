@@ -177,6 +177,8 @@ SERVICE_FEE_FLAT_KOBO = env.int("SERVICE_FEE_FLAT_KOBO", default=10_000)  # ₦1
 HOLD_SECONDS = env.int("HOLD_SECONDS", default=600)
 MAX_TICKETS_PER_ACCOUNT_PER_EVENT = env.int("MAX_TICKETS_PER_ACCOUNT_PER_EVENT", default=10)
 HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")
+# A waitlist offer holds freed tickets for the buyer alone this long (orders.waitlist).
+WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
 
 # --- Static and media ------------------------------------------------------------
 STATIC_URL = "/static/"

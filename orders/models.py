@@ -133,3 +133,73 @@ class PromoCode(models.Model):
 
     def __str__(self):
         return self.code
+
+
+class WaitlistEntryQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(status=WaitlistEntry.Status.WAITING)
+
+    def in_line(self):
+        """Waiting first-come first-served: the queue order."""
+        return self.waiting().order_by("created_at", "pk")
+
+
+class WaitlistEntry(models.Model):
+    """A buyer waiting for a sold-out ticket type (or any ticket of a sold-out event).
+
+    When stock frees, orders.waitlist offers it: a Hold for this buyer alone, valid for
+    WAITLIST_OFFER_MINUTES; an unclaimed offer lapses and passes to the next in line.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        OFFERED = "offered", "Offer sent"
+        CLAIMED = "claimed", "Bought"
+        EXPIRED = "expired", "Offer lapsed"
+        REMOVED = "removed", "Removed"
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="waitlist")
+    ticket_type = models.ForeignKey(
+        "events.TicketType",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="waitlist",
+        help_text="Empty: any ticket type of the event.",
+    )
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    quantity = models.PositiveSmallIntegerField(default=1)
+    email = models.EmailField()
+    phone = models.CharField(max_length=20, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True
+    )
+    hold = models.OneToOneField(
+        "tickets.Hold",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
+    )
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = WaitlistEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "waitlist entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "event"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="one_live_waitlist_entry_per_buyer_per_event",
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="waitlist_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.email} waiting for {self.ticket_type or self.event} ×{self.quantity}"

@@ -112,3 +112,86 @@ class SeatFactory(factory.django.DjangoModelFactory):
     row_label = "A"
     number = factory.Sequence(lambda n: str(n + 1))
     label = factory.LazyAttribute(lambda o: f"{o.section.name}-{o.row_label}{o.number}")
+
+
+# --- Orders and tickets (organizer operations) ------------------------------------------
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A paid order; add items with OrderItemFactory or use `paid_order_with_tickets`."""
+
+    class Meta:
+        model = "orders.Order"
+
+    reference = factory.Sequence(lambda n: f"GT{n:08d}")
+    buyer = factory.SubFactory(UserFactory)
+    event = factory.SubFactory(EventFactory)
+    status = "paid"
+    email = factory.LazyAttribute(lambda o: o.buyer.email)
+    full_name = factory.LazyAttribute(lambda o: o.buyer.full_name)
+    phone = factory.LazyAttribute(lambda o: str(o.buyer.phone))
+    subtotal_kobo = 1_000_000
+    discount_kobo = 0
+    fee_kobo = 45_000
+    total_kobo = factory.LazyAttribute(lambda o: o.subtotal_kobo - o.discount_kobo + o.fee_kobo)
+    paid_at = factory.LazyFunction(timezone.now)
+
+
+class OrderItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OrderItem"
+
+    order = factory.SubFactory(OrderFactory)
+    ticket_type = factory.SubFactory(
+        TicketTypeFactory, event=factory.SelfAttribute("..order.event")
+    )
+    unit_price_kobo = factory.LazyAttribute(lambda o: o.ticket_type.price_kobo)
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """An issued ticket with a real signed QR payload (tickets.signing)."""
+
+    class Meta:
+        model = "tickets.Ticket"
+        skip_postgeneration_save = True
+
+    order_item = factory.SubFactory(OrderItemFactory)
+    order = factory.LazyAttribute(lambda o: o.order_item.order)
+    event = factory.LazyAttribute(lambda o: o.order_item.order.event)
+    ticket_type = factory.LazyAttribute(lambda o: o.order_item.ticket_type)
+    holder = factory.LazyAttribute(lambda o: o.order_item.order.buyer)
+    attendee_name = factory.LazyAttribute(lambda o: o.order_item.order.full_name)
+    secret = factory.LazyFunction(lambda: __import__("secrets").token_urlsafe(24))
+
+    @factory.post_generation
+    def signed(obj, create, extracted, **kwargs):
+        if create and not obj.qr_payload:
+            from tickets import signing
+
+            obj.qr_payload = signing.sign(
+                ticket_id=obj.pk, event_id=obj.event_id, secret=obj.secret
+            )
+            obj.save(update_fields=["qr_payload"])
+
+
+def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, **order_fields):
+    """A paid order of `quantity` tickets of one type, issued and signed; counts as sold."""
+    from django.db.models import F
+
+    from events.models import TicketType
+
+    fields = {
+        "event": ticket_type.event,
+        "subtotal_kobo": ticket_type.price_kobo * quantity,
+        **order_fields,
+    }
+    if buyer is not None:
+        fields["buyer"] = buyer
+    order = OrderFactory(**fields)
+    tickets = []
+    for _ in range(quantity):
+        item = OrderItemFactory(order=order, ticket_type=ticket_type)
+        tickets.append(TicketFactory(order_item=item))
+    if sold:
+        TicketType.objects.filter(pk=ticket_type.pk).update(sold=F("sold") + quantity)
+    return order, tickets

@@ -1,0 +1,17 @@
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+
+class WaitlistForm(forms.Form):
+    quantity = forms.IntegerField(min_value=1, initial=1)
+    email = forms.EmailField(label="Email for the offer")
+    phone = PhoneNumberField(label="Phone for an SMS", required=False, region="NG")
+
+    def __init__(self, *args, max_quantity: int = 10, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quantity"] = forms.IntegerField(
+            min_value=1,
+            max_value=max_quantity,
+            initial=1,
+            help_text=f"How many tickets you want, up to {max_quantity}.",
+        )

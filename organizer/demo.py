@@ -1,0 +1,100 @@
+"""Demo sales for the organizer operations pages (`manage.py seed_demo`). Idempotent."""
+
+import secrets
+from datetime import timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+DEMO_SLUG = "eko-jazz-festival-demo"
+
+
+def seed_operations():
+    from accounts.models import User
+    from events.models import Category, Event, Organizer, TicketType, Venue
+    from orders.models import Order, OrderItem, PromoCode, WaitlistEntry
+    from tickets import signing
+    from tickets.models import CheckIn, Ticket
+
+    user = User.objects.filter(email="organizer@demo.getiickets.ng").first()
+    if user is None or Event.objects.filter(slug=DEMO_SLUG).exists():
+        return
+    organizer, _ = Organizer.objects.get_or_create(
+        user=user, defaults={"name": "Funke Live", "slug": "funke-live", "city": "Lagos"}
+    )
+    category, _ = Category.objects.get_or_create(slug="concerts", defaults={"name": "Concerts"})
+    venue, _ = Venue.objects.get_or_create(
+        name="Eko Convention Centre",
+        defaults={"address": "Plot 1415 Adetokunbo Ademola St", "city": "Lagos", "state": "Lagos"},
+    )
+    now = timezone.now()
+    event = Event.objects.create(
+        organizer=organizer,
+        title="Eko Jazz Festival (demo)",
+        slug=DEMO_SLUG,
+        description="A demo event with sales, promo codes, check-ins and a waitlist.",
+        category=category,
+        venue=venue,
+        starts_at=now + timedelta(days=10),
+        ends_at=now + timedelta(days=10, hours=6),
+        status=Event.Status.PUBLISHED,
+    )
+    regular = TicketType.objects.create(
+        event=event, name="Regular", price_kobo=1_500_000, capacity=200, position=0
+    )
+    vip = TicketType.objects.create(event=event, name="VIP", price_kobo=6_000_000, capacity=12)
+    promo, _ = PromoCode.objects.get_or_create(
+        organizer=organizer, code="EKO10", defaults={"kind": "percent", "value": 1000}
+    )
+    buyers = list(User.objects.filter(email="buyer@demo.getiickets.ng"))
+    buyer = buyers[0] if buyers else user
+    n = 0
+    plan = [(6, 1), (9, 2), (4, 0), (12, 3), (7, 2), (15, 4)]
+    for day, (n_regular, n_vip) in enumerate(plan):
+        paid_at = now - timedelta(days=len(plan) - day, hours=3)
+        for tt, count in ((regular, n_regular), (vip, n_vip)):
+            for i in range(count):
+                n += 1
+                discount = tt.price_kobo // 10 if (tt == regular and i % 4 == 0) else 0
+                fee = 45_000
+                order = Order.objects.create(
+                    reference=f"GTDEMO{n:05d}",
+                    buyer=buyer,
+                    event=event,
+                    status=Order.Status.PAID,
+                    email=f"guest{n}@example.ng",
+                    full_name=f"Demo Guest {n}",
+                    phone="+2348030000000",
+                    promo_code=promo if discount else None,
+                    subtotal_kobo=tt.price_kobo,
+                    discount_kobo=discount,
+                    fee_kobo=fee,
+                    total_kobo=tt.price_kobo - discount + fee,
+                    paid_at=paid_at,
+                )
+                item = OrderItem.objects.create(
+                    order=order, ticket_type=tt, unit_price_kobo=tt.price_kobo
+                )
+                ticket = Ticket.objects.create(
+                    order=order,
+                    order_item=item,
+                    event=event,
+                    ticket_type=tt,
+                    holder=buyer,
+                    attendee_name=f"Demo Guest {n}",
+                    secret=secrets.token_urlsafe(24),
+                )
+                ticket.qr_payload = signing.sign(
+                    ticket_id=ticket.pk, event_id=event.pk, secret=ticket.secret
+                )
+                ticket.save(update_fields=["qr_payload"])
+                if n % 5 == 0:
+                    CheckIn.objects.create(ticket=ticket, device="Gate A", checked_in_by=user)
+                TicketType.objects.filter(pk=tt.pk).update(sold=F("sold") + 1)
+    vip.refresh_from_db()
+    if vip.available == 0 and buyer != user:
+        WaitlistEntry.objects.get_or_create(
+            buyer=buyer,
+            event=event,
+            defaults={"ticket_type": vip, "quantity": 1, "email": buyer.email},
+        )

@@ -1,0 +1,574 @@
+"""Organizer operations: the numbers behind the dashboard, analytics and exports.
+
+Every function takes the organizer (or one of their events, fetched through `event_for`) and
+aggregates in SQL, so a page costs a fixed number of queries however many orders there are.
+"""
+
+import csv
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncHour
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from events.models import Event, TicketType
+from orders.models import Order, OrderItem, WaitlistEntry
+from tickets.models import CheckIn, Ticket
+
+log = logging.getLogger(__name__)
+
+# Orders whose money the organizer keeps (a partial refund keeps the rest).
+SALE_STATUSES = (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
+SELLING_OUT_RATIO = 0.9
+
+
+def lagos() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def event_for(organizer, event_id) -> Event:
+    """The organizer's own event, or 404 — never another organizer's."""
+    if organizer is None:
+        raise Http404
+    return get_object_or_404(
+        Event.objects.select_related("venue"), pk=event_id, organizer=organizer
+    )
+
+
+# --- Dashboard -------------------------------------------------------------------------
+
+
+def _sum_subquery(queryset, expression, outer="pk"):
+    """A correlated scalar subquery: SUM(expression) of `queryset` rows for the outer event."""
+    return Coalesce(
+        Subquery(
+            queryset.filter(event=OuterRef(outer))
+            .order_by()
+            .values("event")
+            .annotate(total=Sum(expression))
+            .values("total")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def events_with_figures(organizer):
+    """The organizer's events, each annotated with capacity, sold, gross, fees, net (kobo)."""
+    sales = Order.objects.filter(status__in=SALE_STATUSES)
+    return (
+        Event.objects.filter(organizer=organizer)
+        .select_related("venue")
+        .annotate(
+            capacity_total=_sum_subquery(TicketType.objects.all(), "capacity"),
+            sold_total=_sum_subquery(TicketType.objects.all(), "sold"),
+            gross_kobo=_sum_subquery(sales, F("total_kobo") - F("refunded_kobo")),
+            fees_kobo=_sum_subquery(sales, "fee_kobo"),
+            paid_orders=Coalesce(
+                Subquery(
+                    sales.filter(event=OuterRef("pk"))
+                    .order_by()
+                    .values("event")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .annotate(net_kobo=F("gross_kobo") - F("fees_kobo"))
+        .order_by("starts_at")
+    )
+
+
+def _optional_model(app_label: str, model_name: str):
+    """Models other areas add (DeliveryLog, Payment) may not exist in every build."""
+    if not apps.is_installed(app_label):
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def _failed_deliveries_by_event(organizer) -> dict[int, int]:
+    model = _optional_model("tickets", "DeliveryLog")
+    if model is None:
+        return {}
+    try:
+        rows = (
+            model.objects.filter(order__event__organizer=organizer, state="failed")
+            .values("order__event")
+            .annotate(n=Count("order", distinct=True))
+        )
+        return {row["order__event"]: row["n"] for row in rows}
+    except Exception:  # noqa: BLE001 - a differently shaped model must not break the dashboard
+        log.exception("could not count failed deliveries")
+        return {}
+
+
+def _payment_mismatches_by_event(organizer) -> dict[int, int]:
+    model = _optional_model("payments", "Payment")
+    if model is None:
+        return {}
+    try:
+        rows = (
+            model.objects.filter(order__event__organizer=organizer, status="mismatch")
+            .values("order__event")
+            .annotate(n=Count("pk"))
+        )
+        return {row["order__event"]: row["n"] for row in rows}
+    except Exception:  # noqa: BLE001
+        log.exception("could not count payment mismatches")
+        return {}
+
+
+@dataclass
+class Attention:
+    event: Event
+    kind: str  # selling_out, failed_deliveries, payment_mismatch
+    text: str
+
+
+@dataclass
+class Dashboard:
+    drafts: list = field(default_factory=list)
+    upcoming: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+    attention: list = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+
+def dashboard(*, organizer) -> Dashboard:
+    """Three queries whatever the number of events: events+figures, deliveries, payments."""
+    now = timezone.now()
+    board = Dashboard()
+    events = list(events_with_figures(organizer))
+    failed = _failed_deliveries_by_event(organizer)
+    mismatched = _payment_mismatches_by_event(organizer)
+    for event in events:
+        event.sold_ratio = (event.sold_total / event.capacity_total) if event.capacity_total else 0
+        event.sold_percent = round(event.sold_ratio * 100)
+        if event.status == Event.Status.DRAFT:
+            board.drafts.append(event)
+        elif event.ends_at >= now:
+            board.upcoming.append(event)
+        else:
+            board.past.append(event)
+        live = event.status == Event.Status.PUBLISHED and event.ends_at >= now
+        if live and event.capacity_total and event.sold_ratio >= SELLING_OUT_RATIO:
+            left = event.capacity_total - event.sold_total
+            board.attention.append(
+                Attention(
+                    event,
+                    "selling_out",
+                    "Sold out" if left <= 0 else f"{event.sold_percent}% sold — {left} left",
+                )
+            )
+        if failed.get(event.pk):
+            n = failed[event.pk]
+            board.attention.append(
+                Attention(
+                    event,
+                    "failed_deliveries",
+                    f"{n} order{'s' if n != 1 else ''} with a failed ticket delivery",
+                )
+            )
+        if mismatched.get(event.pk):
+            n = mismatched[event.pk]
+            board.attention.append(
+                Attention(
+                    event,
+                    "payment_mismatch",
+                    f"{n} payment{'s' if n != 1 else ''} not matching the order",
+                )
+            )
+    board.past.reverse()  # most recent first
+    board.totals = {
+        "sold": sum(e.sold_total for e in events),
+        "capacity": sum(e.capacity_total for e in events),
+        "gross_kobo": sum(e.gross_kobo for e in events),
+        "fees_kobo": sum(e.fees_kobo for e in events),
+        "net_kobo": sum(e.net_kobo for e in events),
+    }
+    return board
+
+
+# --- Analytics -------------------------------------------------------------------------
+
+
+def _days(start: date, end: date):
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def sales_by_day(*, event: Event) -> list[dict]:
+    """Per Lagos day: tickets sold, revenue (kobo), and the running totals; gaps are zero."""
+    tz = lagos()
+    revenue = dict(
+        Order.objects.filter(event=event, status__in=SALE_STATUSES, paid_at__isnull=False)
+        .annotate(day=TruncDate("paid_at", tzinfo=tz))
+        .values("day")
+        .annotate(kobo=Sum(F("total_kobo") - F("refunded_kobo")))
+        .values_list("day", "kobo")
+    )
+    tickets = dict(
+        OrderItem.objects.filter(
+            order__event=event, order__status__in=SALE_STATUSES, order__paid_at__isnull=False
+        )
+        .annotate(day=TruncDate("order__paid_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    days = sorted(set(revenue) | set(tickets))
+    if not days:
+        return []
+    rows, total_tickets, total_kobo = [], 0, 0
+    for day in _days(days[0], days[-1]):
+        n, kobo = tickets.get(day, 0), revenue.get(day, 0) or 0
+        total_tickets += n
+        total_kobo += kobo
+        rows.append(
+            {
+                "day": day,
+                "tickets": n,
+                "revenue_kobo": kobo,
+                "cumulative_tickets": total_tickets,
+                "cumulative_revenue_kobo": total_kobo,
+            }
+        )
+    return rows
+
+
+def revenue_by_ticket_type(*, event: Event) -> list[dict]:
+    sold = {
+        row["ticket_type"]: row
+        for row in OrderItem.objects.filter(order__event=event, order__status__in=SALE_STATUSES)
+        .values("ticket_type")
+        .annotate(tickets=Count("pk"), revenue_kobo=Sum("unit_price_kobo"))
+    }
+    rows = []
+    for tt in event.ticket_types.all().order_by("position", "price_kobo", "pk"):
+        row = sold.get(tt.pk, {})
+        rows.append(
+            {
+                "ticket_type": tt.name,
+                "price_kobo": tt.price_kobo,
+                "capacity": tt.capacity,
+                "tickets": row.get("tickets", 0),
+                "revenue_kobo": row.get("revenue_kobo") or 0,
+            }
+        )
+    return rows
+
+
+def promo_code_usage(*, event: Event) -> list[dict]:
+    return [
+        {
+            "code": row["promo_code__code"],
+            "orders": row["orders"],
+            "discount_kobo": row["discount_kobo"] or 0,
+            "revenue_kobo": row["revenue_kobo"] or 0,
+        }
+        for row in Order.objects.filter(
+            event=event, status__in=SALE_STATUSES, promo_code__isnull=False
+        )
+        .values("promo_code__code")
+        .annotate(
+            orders=Count("pk"),
+            discount_kobo=Sum("discount_kobo"),
+            revenue_kobo=Sum(F("total_kobo") - F("refunded_kobo")),
+        )
+        .order_by("-orders", "promo_code__code")
+    ]
+
+
+def check_in_progress(*, event: Event) -> dict:
+    """Valid tickets, admitted so far, and admissions per hour (Lagos) with a running total."""
+    figures = Ticket.objects.filter(event=event, status=Ticket.Status.VALID).aggregate(
+        valid=Count("pk"), admitted=Count("check_in")
+    )
+    per_hour = (
+        CheckIn.objects.filter(ticket__event=event, ticket__status=Ticket.Status.VALID)
+        .annotate(hour=TruncHour("checked_in_at", tzinfo=lagos()))
+        .values("hour")
+        .annotate(n=Count("pk"))
+        .order_by("hour")
+    )
+    rows, total = [], 0
+    for row in per_hour:
+        total += row["n"]
+        rows.append({"hour": row["hour"], "checked_in": row["n"], "cumulative": total})
+    valid = figures["valid"]
+    return {
+        "valid": valid,
+        "admitted": figures["admitted"],
+        "percent": round(100 * figures["admitted"] / valid) if valid else 0,
+        "by_hour": rows,
+    }
+
+
+# --- CSV exports -----------------------------------------------------------------------
+
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise spreadsheet formulas (CSV injection): '=cmd()' becomes "'=cmd()"."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(DANGEROUS_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """csv.writer writes into this and we hand the line straight to the response."""
+
+    def write(self, value):
+        return value
+
+
+def csv_rows(header, rows, *, lines_per_chunk: int = 500):
+    """Yield the CSV in chunks of a few hundred lines: header first, every cell made safe.
+
+    Memory stays flat however many rows there are (see benchmarks/export_memory.py).
+    """
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)  # BOM: spreadsheets then read ₦ and names right
+    chunk = []
+    for row in rows:
+        chunk.append(writer.writerow([safe_cell(cell) for cell in row]))
+        if len(chunk) >= lines_per_chunk:
+            yield "".join(chunk)
+            chunk = []
+    if chunk:
+        yield "".join(chunk)
+
+
+def naira_plain(kobo) -> str:
+    kobo = int(kobo or 0)
+    sign = "-" if kobo < 0 else ""
+    naira, rest = divmod(abs(kobo), 100)
+    return f"{sign}{naira}.{rest:02d}"
+
+
+def _local(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+CHUNK = 2000
+
+ORDER_HEADER = [
+    "Reference",
+    "Status",
+    "Created (Lagos)",
+    "Paid (Lagos)",
+    "Buyer name",
+    "Email",
+    "Phone",
+    "Tickets",
+    "Promo code",
+    "Subtotal (NGN)",
+    "Discount (NGN)",
+    "Fee (NGN)",
+    "Total (NGN)",
+    "Refunded (NGN)",
+]
+
+
+def order_export_rows(orders):
+    """`orders`: a (filtered) Order queryset of one event. Streams without loading it all."""
+    ticket_count = (
+        OrderItem.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    rows = (
+        orders.order_by("created_at", "pk")
+        .annotate(items_n=Coalesce(Subquery(ticket_count, output_field=IntegerField()), 0))
+        .values_list(
+            "reference",
+            "status",
+            "created_at",
+            "paid_at",
+            "full_name",
+            "email",
+            "phone",
+            "items_n",
+            "promo_code__code",
+            "subtotal_kobo",
+            "discount_kobo",
+            "fee_kobo",
+            "total_kobo",
+            "refunded_kobo",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    labels = dict(Order.Status.choices)
+    for ref, status, created, paid, name, email, phone, n, code, sub, disc, fee, tot, ref_k in rows:
+        yield [
+            ref,
+            labels.get(status, status),
+            _local(created),
+            _local(paid),
+            name,
+            email,
+            phone,
+            n,
+            code or "",
+            naira_plain(sub),
+            naira_plain(disc),
+            naira_plain(fee),
+            naira_plain(tot),
+            naira_plain(ref_k),
+        ]
+
+
+ATTENDEE_HEADER = [
+    "Ticket",
+    "Attendee",
+    "Holder email",
+    "Ticket type",
+    "Seat",
+    "Order",
+    "Buyer name",
+    "Buyer phone",
+    "Status",
+    "Checked in (Lagos)",
+    "Device",
+]
+
+
+def attendee_export_rows(*, event: Event):
+    rows = (
+        Ticket.objects.filter(event=event)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "attendee_name",
+            "holder__email",
+            "ticket_type__name",
+            "seat__label",
+            "order__reference",
+            "order__full_name",
+            "order__phone",
+            "status",
+            "check_in__checked_in_at",
+            "check_in__device",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    labels = dict(Ticket.Status.choices)
+    for pk, attendee, email, tt, seat, ref, buyer, phone, status, at, device in rows:
+        yield [
+            pk,
+            attendee or buyer,
+            email,
+            tt,
+            seat or "",
+            ref,
+            buyer,
+            phone,
+            labels.get(status, status),
+            _local(at),
+            device or "",
+        ]
+
+
+# --- Check-in manifest -----------------------------------------------------------------
+
+
+def check_in_manifest(*, event: Event) -> dict:
+    """Everything a scanner needs to admit people without a network.
+
+    Secrets never leave the server: each ticket carries sha256(secret), which the page
+    compares with the secret inside a QR whose signature it has verified.
+    """
+    from tickets import signing
+    from tickets.checkin import secret_hash
+
+    tickets = []
+    for pk, secret, status, name, buyer, ref, tt, at, device in (
+        Ticket.objects.filter(event=event)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "secret",
+            "status",
+            "attendee_name",
+            "order__full_name",
+            "order__reference",
+            "ticket_type__name",
+            "check_in__checked_in_at",
+            "check_in__device",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        tickets.append(
+            {
+                "id": pk,
+                "h": secret_hash(secret),
+                "status": status,
+                "name": name or buyer,
+                "order": ref,
+                "type": tt,
+                "checked_in_at": at.isoformat() if at else None,
+                "device": device or "",
+            }
+        )
+    return {
+        "event": {"id": event.pk, "title": event.title},
+        "public_key": signing.public_key_for_event(event.pk),
+        "generated_at": timezone.now().isoformat(),
+        "tickets": tickets,
+    }
+
+
+def search_tickets(*, event: Event, query: str, limit: int = 20):
+    """Manual check-in search: attendee or buyer name, email, or order reference."""
+    query = (query or "").strip()
+    if len(query) < 2:
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(event=event)
+        .filter(
+            Q(attendee_name__icontains=query)
+            | Q(order__full_name__icontains=query)
+            | Q(order__email__icontains=query)
+            | Q(holder__email__icontains=query)
+            | Q(order__reference__iexact=query)
+        )
+        .select_related("order", "ticket_type", "check_in")
+        .order_by("attendee_name", "pk")[:limit]
+    )
+
+
+def waitlist_queue(*, event: Event):
+    return (
+        WaitlistEntry.objects.filter(event=event)
+        .exclude(status=WaitlistEntry.Status.REMOVED)
+        .select_related("ticket_type", "buyer", "hold")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,154 @@
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+
+from accounts.decorators import organizer_required
+from organizer import charts, services
+
+
+def _sales_chart(rows, *, cumulative: bool):
+    days = [r["day"] for r in rows]
+    if cumulative:
+        return charts.line_chart(
+            title="Cumulative tickets sold",
+            x=days,
+            empty="No tickets sold yet.",
+            series=[charts.Series("Tickets sold to date", [r["cumulative_tickets"] for r in rows])],
+        )
+    return charts.line_chart(
+        title="Tickets sold per day",
+        x=days,
+        empty="No tickets sold yet.",
+        series=[charts.Series("Tickets per day", [r["tickets"] for r in rows])],
+    )
+
+
+@organizer_required
+def analytics(request, event_id):
+    event = services.event_for(request.user.organizer, event_id)
+    sales = services.sales_by_day(event=event)
+    by_type = services.revenue_by_ticket_type(event=event)
+    promos = services.promo_code_usage(event=event)
+    progress = services.check_in_progress(event=event)
+    days = [r["day"] for r in sales]
+    context = {
+        "event": event,
+        "sales": sales,
+        "totals": {
+            "tickets": sum(r["tickets"] for r in sales),
+            "revenue_kobo": sum(r["revenue_kobo"] for r in sales),
+        },
+        "by_type": by_type,
+        "promos": promos,
+        "progress": progress,
+        "charts": {
+            "daily": _sales_chart(sales, cumulative=False),
+            "cumulative": _sales_chart(sales, cumulative=True),
+            "revenue": charts.line_chart(
+                title="Revenue to date",
+                x=days,
+                money=True,
+                series=[
+                    charts.Series("Revenue to date", [r["cumulative_revenue_kobo"] for r in sales])
+                ],
+            ),
+            "ticket_types": charts.bar_chart(
+                title="Revenue by ticket type",
+                labels=[r["ticket_type"] for r in by_type],
+                values=[r["revenue_kobo"] for r in by_type],
+                money=True,
+                notes=[f"{r['tickets']} sold" for r in by_type],
+            ),
+            "promo_codes": charts.bar_chart(
+                title="Orders per promo code",
+                labels=[r["code"] for r in promos],
+                values=[r["orders"] for r in promos],
+                colour=charts.ACCENT,
+                empty="No promo codes used yet.",
+            ),
+            "check_in_ring": charts.progress_ring(
+                title="Checked in", done=progress["admitted"], total=progress["valid"]
+            ),
+            "check_in": charts.line_chart(
+                title="Admissions over the day",
+                x=[r["hour"] for r in progress["by_hour"]],
+                empty="Nobody checked in yet.",
+                series=[
+                    charts.Series(
+                        "Checked in to date", [r["cumulative"] for r in progress["by_hour"]]
+                    )
+                ],
+            ),
+        },
+    }
+    return render(request, "organizer/ops/analytics.html", context)
+
+
+def _csv_table(event, chart):
+    if chart == "sales":
+        rows = services.sales_by_day(event=event)
+        return (
+            ["Date", "Tickets", "Revenue (NGN)", "Tickets to date", "Revenue to date (NGN)"],
+            (
+                [
+                    r["day"].isoformat(),
+                    r["tickets"],
+                    services.naira_plain(r["revenue_kobo"]),
+                    r["cumulative_tickets"],
+                    services.naira_plain(r["cumulative_revenue_kobo"]),
+                ]
+                for r in rows
+            ),
+        )
+    if chart == "ticket-types":
+        rows = services.revenue_by_ticket_type(event=event)
+        return (
+            ["Ticket type", "Price (NGN)", "Capacity", "Tickets sold", "Revenue (NGN)"],
+            (
+                [
+                    r["ticket_type"],
+                    services.naira_plain(r["price_kobo"]),
+                    r["capacity"],
+                    r["tickets"],
+                    services.naira_plain(r["revenue_kobo"]),
+                ]
+                for r in rows
+            ),
+        )
+    if chart == "promo-codes":
+        rows = services.promo_code_usage(event=event)
+        return (
+            ["Promo code", "Orders", "Discount given (NGN)", "Revenue (NGN)"],
+            (
+                [
+                    r["code"],
+                    r["orders"],
+                    services.naira_plain(r["discount_kobo"]),
+                    services.naira_plain(r["revenue_kobo"]),
+                ]
+                for r in rows
+            ),
+        )
+    if chart == "check-in":
+        progress = services.check_in_progress(event=event)
+        return (
+            ["Hour (Lagos)", "Checked in", "Checked in to date"],
+            (
+                [r["hour"].strftime("%Y-%m-%d %H:00"), r["checked_in"], r["cumulative"]]
+                for r in progress["by_hour"]
+            ),
+        )
+    raise Http404
+
+
+CHARTS = ("sales", "ticket-types", "promo-codes", "check-in")
+
+
+@organizer_required
+def analytics_csv(request, event_id, chart):
+    event = services.event_for(request.user.organizer, event_id)
+    header, rows = _csv_table(event, chart)
+    response = StreamingHttpResponse(
+        services.csv_rows(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}-{chart}.csv"'
+    return response
