@@ -1,9 +1,10 @@
 """Demo content for `manage.py seed_demo`. Idempotent: every row is looked up before it is made.
 
-Each app adds its own seeding function to SEEDERS (in order); the command runs them all.
+SEEDERS lists every app's seeding function in order; the command runs them all.
 """
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 DEMO_PASSWORD = "demo-pass-2026"
 
@@ -36,26 +37,17 @@ def seed_users():
         )
 
 
-SEEDERS = [seed_users]
-
-
-from organizer.demo import seed_operations  # noqa: E402 - organizer operations demo
-
-SEEDERS.append(seed_operations)
+# In order: each app keeps its own seeder in <app>/demo.py.
+SEEDERS = [
+    "getiickets.demo.seed_users",
+    "accounts.demo.seed_demo_organizer",
+    "organizer.demo.seed_operations",
+]
 
 
 @transaction.atomic
 def seed_all(stdout=None):
-    for seeder in SEEDERS:
-        seeder()
+    for path in SEEDERS:
+        import_string(path)()
         if stdout:
-            stdout.write(f"seeded: {seeder.__name__}")
-
-
-def seed_demo_organizer():
-    from accounts.demo import seed_demo_organizer as seed
-
-    seed()
-
-
-SEEDERS.append(seed_demo_organizer)
+            stdout.write(f"seeded: {path}")
