@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("tickets.urls")),
     path("", include("orders.urls")),
+    path("", include("tickets.dashboard_urls")),
     path("", include("payments.urls")),
     path("organizer/", include("organizer.urls")),
     path("", include("getiickets.page_urls")),

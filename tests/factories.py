@@ -112,3 +112,45 @@ class SeatFactory(factory.django.DjangoModelFactory):
     row_label = "A"
     number = factory.Sequence(lambda n: str(n + 1))
     label = factory.LazyAttribute(lambda o: f"{o.section.name}-{o.row_label}{o.number}")
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """A paid order by default (items are added with OrderItemFactory or `items=n`)."""
+
+    class Meta:
+        model = "orders.Order"
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"GT{n:06d}")
+    buyer = factory.SubFactory(UserFactory)
+    event = factory.SubFactory(EventFactory)
+    status = "paid"
+    email = factory.LazyAttribute(lambda o: o.buyer.email)
+    full_name = factory.LazyAttribute(lambda o: o.buyer.full_name or "Ada Obi")
+    phone = factory.LazyAttribute(lambda o: str(o.buyer.phone) if o.buyer.phone else "")
+    subtotal_kobo = 0
+    total_kobo = 0
+    paid_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def items(obj, create, extracted, **kwargs):
+        """`OrderFactory(items=2)` adds two admissions of one ticket type and sets totals."""
+        if not create or not extracted:
+            return
+        ticket_type = kwargs.get("ticket_type") or TicketTypeFactory(event=obj.event)
+        for i in range(extracted):
+            OrderItemFactory(order=obj, ticket_type=ticket_type, attendee_name=f"Guest {i + 1}")
+        obj.subtotal_kobo = obj.total_kobo = ticket_type.price_kobo * extracted
+        obj.save(update_fields=["subtotal_kobo", "total_kobo"])
+
+
+class OrderItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.OrderItem"
+
+    order = factory.SubFactory(OrderFactory)
+    ticket_type = factory.SubFactory(
+        TicketTypeFactory, event=factory.SelfAttribute("..order.event")
+    )
+    unit_price_kobo = factory.LazyAttribute(lambda o: o.ticket_type.price_kobo)
+    attendee_name = ""
