@@ -8,4 +8,4 @@ def release_expired_holds() -> int:
     return services.expire_lapsed_holds()
 
 
-from tickets.fulfilment_tasks import *  # noqa: F401,F403 (autodiscovery)
+from tickets.fulfilment_tasks import *  # noqa: E402,F401,F403 (autodiscovery)
