@@ -240,9 +240,8 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
         if not (to and twilio_configured()):
             return None
         since = entry.started_at - timedelta(minutes=1)
-        for message in twilio_client().messages.list(
-            to=to, date_sent_after=since.date(), limit=100
-        ):
+        # No DateSent filter: a message still queued at Twilio has no date_sent yet.
+        for message in twilio_client().messages.list(to=to, limit=100):
             created = message.date_created or message.date_sent
             if message.body == body and (created is None or created >= since):
                 log.info("SMS %s for order %s was already sent as %s", kind, order_id, message.sid)

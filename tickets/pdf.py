@@ -1,5 +1,7 @@
 """One PDF per order, a page per ticket, stored in the private storage at a fixed path."""
 
+import logging
+
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.template.loader import render_to_string
@@ -70,3 +72,7 @@ def read_order_pdf(order: Order) -> bytes | None:
         return None
     with storage.open(path, "rb") as fh:
         return fh.read()
+
+
+# weasyprint logs every layout step at INFO; keep worker logs about our work.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
