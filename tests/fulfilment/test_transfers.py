@@ -93,7 +93,7 @@ def test_the_recipient_claims_the_ticket_and_the_old_qr_is_revoked(
     assert response.status_code == 302
     transfer = TicketTransfer.objects.get()
     [notice] = [m for m in mailoutbox if m.to == ["chidi@example.ng"]]
-    assert "Ada Obi sent you a ticket for Eko Comedy Night" == notice.subject
+    assert notice.subject == "Ada Obi sent you a ticket for Eko Comedy Night"
     assert f"/transfers/{transfer.token}" in notice.body
     assert "Transfer to chidi@example.ng waiting" in client.get("/dashboard/tickets").text
 
