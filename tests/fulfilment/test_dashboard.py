@@ -168,3 +168,12 @@ def test_issued_tickets_survive_a_rerun_of_the_issue_step(buyer):
     issuing.issue_tickets(order_id=order.pk)
     assert set(order.tickets.values_list("secret", flat=True)) == before
     assert DeliveryLog.objects.filter(order=order, channel="email").count() == 1
+
+
+def test_when_the_pdf_step_failed_for_good_the_page_stops_polling_and_says_so(
+    signed_in, buyer
+):
+    order = OrderFactory(buyer=buyer, items=1)
+    DeliveryLog.objects.create(order=order, channel="pdf", state="failed", last_error="x")
+    fragment = signed_in.get(f"/dashboard/orders/{order.reference}/tickets").text
+    assert "could not prepare your tickets yet" in fragment and "hx-trigger" not in fragment

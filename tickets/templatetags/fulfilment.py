@@ -16,6 +16,7 @@ def order_ticket_state(order):
     )
     return {
         "ready": fulfilment.tickets_ready(order),
+        "stuck": order.delivery_logs.filter(channel="pdf", state="failed").exists(),
         "paid": order.status == order.Status.PAID,
         "tickets": [t for t in tickets if t.status == Ticket.Status.VALID]
         + [t for t in tickets if t.status == Ticket.Status.TRANSFERRED],
