@@ -170,9 +170,7 @@ def test_issued_tickets_survive_a_rerun_of_the_issue_step(buyer):
     assert DeliveryLog.objects.filter(order=order, channel="email").count() == 1
 
 
-def test_when_the_pdf_step_failed_for_good_the_page_stops_polling_and_says_so(
-    signed_in, buyer
-):
+def test_when_the_pdf_step_failed_for_good_the_page_stops_polling_and_says_so(signed_in, buyer):
     order = OrderFactory(buyer=buyer, items=1)
     DeliveryLog.objects.create(order=order, channel="pdf", state="failed", last_error="x")
     fragment = signed_in.get(f"/dashboard/orders/{order.reference}/tickets").text
