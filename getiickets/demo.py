@@ -45,3 +45,8 @@ def seed_all(stdout=None):
         seeder()
         if stdout:
             stdout.write(f"seeded: {seeder.__name__}")
+
+
+from tickets.demo import seed_fulfilled_order  # noqa: E402 (fulfilment)
+
+SEEDERS.append(seed_fulfilled_order)
