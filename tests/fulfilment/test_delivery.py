@@ -159,3 +159,51 @@ def test_the_brevo_stand_in_refuses_a_wrong_api_key(order, brevo, settings):
     with pytest.raises(Exception, match="401"):
         delivery.send_confirmation_email(order_id=order.pk)
     assert brevo.messages == []
+
+
+def test_the_task_retries_with_backoff_then_marks_the_step_failed(order, brevo):
+    from tickets import fulfilment_tasks as t
+
+    assert t.send_confirmation_email.retry_backoff and t.send_confirmation_email.acks_late
+    assert t.send_confirmation_email.max_retries == 8
+    t.issue_tickets.apply(args=(order.pk,))
+    brevo.fail_next = 100  # Brevo is down for good
+    result = t.send_confirmation_email.apply(args=(order.pk,))
+    assert result.failed()
+    log = order.delivery_logs.get(channel="email")
+    assert (log.state, log.attempts) == ("failed", 9)  # first try + 8 retries
+    assert "500" in log.last_error
+    assert brevo.messages == []
+
+    brevo.fail_next = 0  # back up: a resend by the buyer or staff goes through
+    t.send_confirmation_email.apply(args=(order.pk, "resend-1"))
+    assert len(brevo.messages) == 1
+
+
+@pytest.mark.needs_services
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_the_sms_task_racing_send_one_sms(twilio):
+    import threading
+
+    from django.db import connection
+
+    buyer = UserFactory(phone="+2348031234567")
+    order = OrderFactory(items=1, buyer=buyer, phone="+2348031234567")
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+    barrier = threading.Barrier(4)
+
+    def work():
+        try:
+            barrier.wait()
+            delivery.send_sms(order_id=order.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(twilio.messages) == 1
+    assert order.delivery_logs.get(channel="sms").state == "sent"
