@@ -2,6 +2,7 @@
 then a transfer that moves the ticket from the sender's dashboard to the recipient's."""
 
 import pytest
+from django.urls import reverse
 
 from tests.conftest import PHONE
 from tests.factories import PASSWORD, OrderFactory, UserFactory
@@ -12,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, base, user, next_path):
-    page.goto(f"{base}/auth/login/?next={next_path}")
+    page.goto(f"{base}{reverse('account_login')}?next={next_path}")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form").filter(has=page.locator("input[name=password]")).locator(

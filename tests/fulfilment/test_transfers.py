@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PASSWORD, OrderFactory, UserFactory
@@ -146,7 +147,7 @@ def test_a_signed_out_recipient_is_sent_to_sign_in_and_back(client, sender, tick
     assert f"next=/transfers/{transfer.token}" in page.replace("%2F", "/")
     response = client.post(f"/transfers/{transfer.token}")
     assert response.status_code == 302
-    assert response["Location"] == f"/auth/login/?next=/transfers/{transfer.token}"
+    assert response["Location"] == f"{reverse('account_login')}?next=/transfers/{transfer.token}"
     assert Ticket.objects.get(pk=ticket.pk).status == "valid"
 
 
