@@ -47,6 +47,11 @@ def seed_all(stdout=None):
             stdout.write(f"seeded: {seeder.__name__}")
 
 
-from tickets.demo import seed_fulfilled_order  # noqa: E402 (fulfilment)
+def seed_fulfilled_order():
+    """Runs after the event seeders: the demo buyer gets a fulfilled order (tickets.demo)."""
+    from tickets.demo import seed_fulfilled_order as seed
+
+    seed()
+
 
 SEEDERS.append(seed_fulfilled_order)
