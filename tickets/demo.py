@@ -58,4 +58,4 @@ def seed_fulfilled_order():
                 )
     for order in Order.objects.filter(buyer=buyer, status=Order.Status.PAID):
         if not fulfilment.tickets_ready(order):
-            fulfilment.fulfilment_chain(order.pk).apply_async()
+            fulfilment.enqueue_fulfilment(order.pk)  # after commit: seed_all is atomic
