@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tickets.urls")),
     path("", include("orders.urls")),
     path("", include("orders.waitlist_urls")),
+    path("", include("tickets.dashboard_urls")),
     path("", include("payments.urls")),
     path("organizer/", include("organizer.urls")),
     path("", include("getiickets.page_urls")),

@@ -114,27 +114,40 @@ class SeatFactory(factory.django.DjangoModelFactory):
     label = factory.LazyAttribute(lambda o: f"{o.section.name}-{o.row_label}{o.number}")
 
 
-# --- Orders and tickets (organizer operations) ------------------------------------------
+# --- Orders and tickets ----------------------------------------------------------------
 
 
 class OrderFactory(factory.django.DjangoModelFactory):
-    """A paid order; add items with OrderItemFactory or use `paid_order_with_tickets`."""
+    """A paid order. Add items with OrderItemFactory, `items=n`, or `paid_order_with_tickets`."""
 
     class Meta:
         model = "orders.Order"
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"GT{n:08d}")
     buyer = factory.SubFactory(UserFactory)
     event = factory.SubFactory(EventFactory)
     status = "paid"
     email = factory.LazyAttribute(lambda o: o.buyer.email)
-    full_name = factory.LazyAttribute(lambda o: o.buyer.full_name)
-    phone = factory.LazyAttribute(lambda o: str(o.buyer.phone))
+    full_name = factory.LazyAttribute(lambda o: o.buyer.full_name or "Ada Obi")
+    phone = factory.LazyAttribute(lambda o: str(o.buyer.phone) if o.buyer.phone else "")
     subtotal_kobo = 1_000_000
     discount_kobo = 0
     fee_kobo = 45_000
     total_kobo = factory.LazyAttribute(lambda o: o.subtotal_kobo - o.discount_kobo + o.fee_kobo)
     paid_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def items(obj, create, extracted, **kwargs):
+        """`OrderFactory(items=2)` adds two admissions of one ticket type and sets totals."""
+        if not create or not extracted:
+            return
+        ticket_type = kwargs.get("ticket_type") or TicketTypeFactory(event=obj.event)
+        for i in range(extracted):
+            OrderItemFactory(order=obj, ticket_type=ticket_type, attendee_name=f"Guest {i + 1}")
+        obj.subtotal_kobo = obj.total_kobo = ticket_type.price_kobo * extracted
+        obj.discount_kobo = obj.fee_kobo = 0
+        obj.save(update_fields=["subtotal_kobo", "total_kobo", "discount_kobo", "fee_kobo"])
 
 
 class OrderItemFactory(factory.django.DjangoModelFactory):
@@ -146,6 +159,7 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
         TicketTypeFactory, event=factory.SelfAttribute("..order.event")
     )
     unit_price_kobo = factory.LazyAttribute(lambda o: o.ticket_type.price_kobo)
+    attendee_name = ""
 
 
 class TicketFactory(factory.django.DjangoModelFactory):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -170,3 +172,106 @@ class EventSigningKey(models.Model):
     private_key = models.CharField(max_length=64, editable=False)  # raw 32 bytes, base64url
     public_key = models.CharField(max_length=64, editable=False)  # raw 32 bytes, base64url
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class DeliveryLog(models.Model):
+    """One delivery step of an order (PDF stored, email, SMS) and what became of it.
+
+    Unique per (order, channel, kind): a step is done once. `sending` is written and
+    committed *before* the provider is called and `sent` after, so a crash in between is
+    visible; the retry then uses `idempotency_key` (Brevo's idempotencyKey header) or asks
+    the provider what it already has (Twilio) instead of sending blindly again.
+    """
+
+    class Channel(models.TextChoices):
+        PDF = "pdf", "PDF"
+        EMAIL = "email", "Email"
+        SMS = "sms", "SMS"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.CASCADE, related_name="delivery_logs"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    # "confirmation", "resend-2", "transfer-15", ...
+    kind = models.CharField(max_length=40, default="confirmation")
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    recipient = models.CharField(max_length=254, blank=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    provider_id = models.CharField(max_length=120, blank=True)
+    detail = models.CharField(max_length=255, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "channel", "kind"], name="one_delivery_per_order_channel_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order_id} {self.channel}/{self.kind}: {self.state}"
+
+
+class TicketTransfer(models.Model):
+    """A holder hands a ticket to someone else; claiming it revokes the old ticket."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the recipient"
+        CLAIMED = "claimed", "Claimed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="transfers")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="transfers_sent"
+    )
+    to_email = models.EmailField(blank=True)
+    to_phone = models.CharField(max_length=20, blank=True)
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_received",
+    )
+    new_ticket = models.OneToOneField(
+        Ticket, null=True, blank=True, on_delete=models.PROTECT, related_name="transferred_in"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status="pending"), name="one_pending_transfer"
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_email="") | ~Q(to_phone=""), name="transfer_has_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Transfer of {self.ticket_id} to {self.recipient}"
+
+    @property
+    def recipient(self) -> str:
+        return self.to_email or self.to_phone

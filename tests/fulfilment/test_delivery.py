@@ -1,0 +1,209 @@
+"""Email and SMS reach the buyer once, through the real clients and local stand-ins."""
+
+import logging
+
+import pytest
+
+from tests.factories import OrderFactory, UserFactory
+from tickets import delivery, fulfilment
+from tickets.models import DeliveryLog
+
+pytestmark = pytest.mark.django_db
+
+
+class Crash(BaseException):
+    """Stands for the worker dying at a chosen instant (not an Exception: nothing catches it)."""
+
+
+@pytest.fixture
+def order():
+    buyer = UserFactory(email="ada@example.ng", phone="+2348031234567", full_name="Ada Obi")
+    return OrderFactory(items=2, buyer=buyer, phone="08031234567", event__title="Afro Nation")
+
+
+def run_chain(order):
+    fulfilment.fulfilment_chain(order.pk).apply()
+
+
+def test_a_paid_order_sends_one_email_with_the_pdf_and_one_sms(order, brevo, twilio):
+    run_chain(order)
+
+    [email] = brevo.messages
+    assert email["to"] == [{"email": "ada@example.ng"}]
+    assert "Afro Nation" in email["subject"] and order.reference in email["subject"]
+    assert "Afro Nation" in email["textContent"]
+    assert "Open my tickets" in email["htmlContent"]
+    [attachment] = email["attachment"]
+    assert attachment["name"] == f"tickets-{order.reference}.pdf"
+    assert email["headers"]["idempotencyKey"]
+
+    [sms] = twilio.messages
+    assert sms["to"] == "+2348031234567"  # the order's local number in E.164
+    assert order.reference in sms["body"] and "/dashboard/tickets" in sms["body"]
+
+    logs = {(d.channel, d.kind): d for d in order.delivery_logs.all()}
+    assert logs["email", "confirmation"].state == "sent"
+    assert logs["email", "confirmation"].provider_id == email["messageId"]
+    assert logs["sms", "confirmation"].provider_id == sms["sid"]
+    assert logs["pdf", "confirmation"].state == "sent"
+
+
+def test_running_the_chain_again_sends_nothing_more(order, brevo, twilio):
+    run_chain(order)
+    run_chain(order)
+    run_chain(order)
+    assert len(brevo.requests) == 1 and len(twilio.requests) == 1
+    assert order.tickets.count() == 2
+
+
+def test_email_crash_after_brevo_accepted_is_retried_with_the_same_key_and_not_resent(
+    order, brevo, twilio, monkeypatch
+):
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()  # tickets
+    delivery.store_pdf(order_id=order.pk)
+
+    def die_after_provider(channel, point):
+        if (channel, point) == ("email", "after_provider"):
+            raise Crash()
+
+    monkeypatch.setattr(delivery, "pause", die_after_provider)
+    with pytest.raises(Crash):
+        delivery.send_confirmation_email(order_id=order.pk)
+    log = order.delivery_logs.get(channel="email")
+    assert (log.state, log.attempts) == ("sending", 1)  # committed before the provider call
+
+    monkeypatch.undo()
+    delivery.send_confirmation_email(order_id=order.pk)  # the redelivered task
+    assert len(brevo.requests) == 2  # it did ask again, with the same idempotency key...
+    assert len(brevo.messages) == 1  # ...so the buyer has one email
+    log.refresh_from_db()
+    assert (log.state, log.attempts, log.provider_id) == (
+        "sent",
+        2,
+        brevo.messages[0]["messageId"],
+    )
+
+
+def test_sms_crash_after_twilio_accepted_finds_the_message_instead_of_resending(
+    order, twilio, monkeypatch
+):
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+
+    def die_after_provider(channel, point):
+        if (channel, point) == ("sms", "after_provider"):
+            raise Crash()
+
+    monkeypatch.setattr(delivery, "pause", die_after_provider)
+    with pytest.raises(Crash):
+        delivery.send_sms(order_id=order.pk)
+    monkeypatch.undo()
+    log = delivery.send_sms(order_id=order.pk)
+    assert len(twilio.messages) == 1 and len(twilio.requests) == 1
+    assert log.state == "sent" and log.provider_id == twilio.messages[0]["sid"]
+    assert "found at provider" in log.detail
+
+
+def test_sms_crash_before_twilio_was_called_sends_on_retry(order, twilio, monkeypatch):
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+
+    def die_before_provider(channel, point):
+        if (channel, point) == ("sms", "before_provider"):
+            raise Crash()
+
+    monkeypatch.setattr(delivery, "pause", die_before_provider)
+    with pytest.raises(Crash):
+        delivery.send_sms(order_id=order.pk)
+    monkeypatch.undo()
+    delivery.send_sms(order_id=order.pk)
+    assert len(twilio.messages) == 1
+
+
+def test_a_provider_error_is_logged_and_the_retry_delivers(order, brevo):
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+    brevo.fail_next = 1
+    with pytest.raises(Exception, match="500"):
+        delivery.send_confirmation_email(order_id=order.pk)
+    log = order.delivery_logs.get(channel="email")
+    assert log.state == "sending" and "500" in log.last_error
+    delivery.send_confirmation_email(order_id=order.pk)
+    log.refresh_from_db()
+    assert log.state == "sent" and log.last_error == ""
+    assert len(brevo.messages) == 1
+
+
+def test_exhausted_retries_mark_the_step_failed(order):
+    DeliveryLog.objects.create(order=order, channel="email", kind="confirmation", state="sending")
+    delivery.mark_failed(order_id=order.pk, channel="email", kind="confirmation", error="boom")
+    assert order.delivery_logs.get(channel="email").state == "failed"
+
+
+def test_without_twilio_settings_the_sms_is_skipped_with_a_warning(order, caplog, settings):
+    settings.TWILIO_ACCOUNT_SID = ""
+    with caplog.at_level(logging.WARNING, logger="tickets.delivery"):
+        run_chain(order)
+    log = order.delivery_logs.get(channel="sms")
+    assert log.state == "skipped" and "not configured" in log.detail
+    assert "skipped" in caplog.text
+
+
+def test_an_order_without_a_phone_skips_the_sms(twilio):
+    order = OrderFactory(items=1, phone="", buyer__phone="")
+    run_chain(order)
+    assert order.delivery_logs.get(channel="sms").state == "skipped"
+    assert twilio.messages == []
+
+
+def test_the_brevo_stand_in_refuses_a_wrong_api_key(order, brevo, settings):
+    settings.ANYMAIL = {**settings.ANYMAIL, "BREVO_API_KEY": "wrong"}
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+    with pytest.raises(Exception, match="401"):
+        delivery.send_confirmation_email(order_id=order.pk)
+    assert brevo.messages == []
+
+
+def test_the_task_retries_with_backoff_then_marks_the_step_failed(order, brevo):
+    from tickets import fulfilment_tasks as t
+
+    assert t.send_confirmation_email.retry_backoff and t.send_confirmation_email.acks_late
+    assert t.send_confirmation_email.max_retries == 8
+    t.issue_tickets.apply(args=(order.pk,))
+    brevo.fail_next = 100  # Brevo is down for good
+    result = t.send_confirmation_email.apply(args=(order.pk,))
+    assert result.failed()
+    log = order.delivery_logs.get(channel="email")
+    assert (log.state, log.attempts) == ("failed", 9)  # first try + 8 retries
+    assert "500" in log.last_error
+    assert brevo.messages == []
+
+    brevo.fail_next = 0  # back up: a resend by the buyer or staff goes through
+    t.send_confirmation_email.apply(args=(order.pk, "resend-1"))
+    assert len(brevo.messages) == 1
+
+
+@pytest.mark.needs_services
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_two_copies_of_the_sms_task_racing_send_one_sms(twilio):
+    import threading
+
+    from django.db import connection
+
+    buyer = UserFactory(phone="+2348031234567")
+    order = OrderFactory(items=1, buyer=buyer, phone="+2348031234567")
+    fulfilment.fulfilment_chain(order.pk).tasks[0].apply()
+    barrier = threading.Barrier(4)
+
+    def work():
+        try:
+            barrier.wait()
+            delivery.send_sms(order_id=order.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(twilio.messages) == 1
+    assert order.delivery_logs.get(channel="sms").state == "sent"

@@ -1,0 +1,226 @@
+"""The buyer's dashboard: tickets, orders, QR for the gate, PDF download, transfers."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from getiickets.errors import DomainError
+from orders.models import Order
+from tickets import fulfilment, pdf, qr, transfers
+from tickets.models import Ticket, TicketTransfer
+
+RESEND_RATE = "3/h"
+
+
+def _my_tickets(user):
+    return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID).select_related(
+        "event", "event__venue", "ticket_type", "seat", "order"
+    )
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+def tickets(request):
+    now = timezone.now()
+    mine = _my_tickets(request.user)
+    preparing = [
+        order
+        for order in Order.objects.filter(buyer=request.user, status=Order.Status.PAID)
+        .select_related("event")
+        .order_by("-paid_at", "-created_at")[:20]
+        if not fulfilment.tickets_ready(order)
+    ]
+    outgoing = {
+        t.ticket_id: t
+        for t in TicketTransfer.objects.filter(
+            sender=request.user, status=TicketTransfer.Status.PENDING
+        )
+    }
+    upcoming = list(mine.filter(event__ends_at__gte=now).order_by("event__starts_at", "pk"))
+    for ticket in upcoming:
+        ticket.pending_transfer = outgoing.get(ticket.pk)
+    return render(
+        request,
+        "tickets/dashboard/tickets.html",
+        {
+            "upcoming": upcoming,
+            "past": mine.filter(event__ends_at__lt=now).order_by("-event__starts_at")[:50],
+            "preparing": preparing,
+        },
+    )
+
+
+@login_required
+def ticket_qr(request, pk: int):
+    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    response = render(
+        request,
+        "tickets/dashboard/ticket_qr.html",
+        {"ticket": ticket, "qr_svg": qr.svg(ticket.qr_payload)},
+    )
+    # Kept by the phone for the day: it opens again at the gate without a signal.
+    patch_cache_control(response, private=True, max_age=12 * 3600)
+    return response
+
+
+@login_required
+def ticket_transfer(request, pk: int):
+    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            transfer = transfers.start_transfer(
+                ticket=ticket, sender=request.user, recipient=request.POST.get("recipient", "")
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request,
+                f"We sent a claim link to {transfer.recipient}. The ticket stays yours "
+                "until they claim it.",
+            )
+            return redirect("dashboard:tickets")
+    try:
+        transfers.check_transferable(ticket)
+        refusal = None
+    except DomainError as exc:
+        refusal = exc.message
+    return render(
+        request,
+        "tickets/dashboard/transfer.html",
+        {
+            "ticket": ticket,
+            "error": error,
+            "refusal": refusal,
+            "recipient": request.POST.get("recipient", ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+@require_POST
+@login_required
+def transfer_cancel(request, pk: int):
+    transfer = get_object_or_404(TicketTransfer, pk=pk, sender=request.user)
+    try:
+        transfers.cancel_transfer(transfer=transfer, sender=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Transfer cancelled; the claim link no longer works.")
+    return redirect("dashboard:tickets")
+
+
+def transfer_claim(request, token: str):
+    try:
+        transfer = transfers.pending_transfer(token)
+    except DomainError as exc:
+        return render(
+            request, "tickets/dashboard/claim.html", {"gone": exc.message}, status=exc.status_code
+        )
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.path)
+        try:
+            transfers.claim_transfer(token=token, user=request.user)
+        except DomainError as exc:
+            return render(
+                request,
+                "tickets/dashboard/claim.html",
+                {"transfer": transfer, "error": exc.message},
+                status=exc.status_code,
+            )
+        messages.success(request, f"The ticket for {transfer.ticket.event.title} is yours.")
+        return redirect("dashboard:tickets")
+    return render(request, "tickets/dashboard/claim.html", {"transfer": transfer})
+
+
+@login_required
+def orders(request):
+    return render(
+        request,
+        "tickets/dashboard/orders.html",
+        {
+            "orders": Order.objects.filter(buyer=request.user)
+            .select_related("event")
+            .order_by("-created_at")[:100]
+        },
+    )
+
+
+def _my_order(request, reference: str) -> Order:
+    return get_object_or_404(
+        Order.objects.select_related("event", "event__venue"),
+        reference=reference,
+        buyer=request.user,
+    )
+
+
+@login_required
+def order_tickets(request, reference: str):
+    """The htmx-polled fragment: "being prepared" until the tickets are ready."""
+    return render(request, "tickets/_order_tickets.html", {"order": _my_order(request, reference)})
+
+
+@login_required
+def order_pdf(request, reference: str):
+    order = _my_order(request, reference)
+    storage = pdf.private_storage()
+    path = pdf.order_pdf_path(order)
+    if order.status != Order.Status.PAID or not storage.exists(path):
+        raise Http404("The tickets for this order are not ready.")
+    if getattr(storage, "querystring_auth", False) and hasattr(storage, "bucket_name"):
+        # S3: a presigned URL that expires in minutes; the bucket stays private.
+        url = storage.url(
+            path,
+            parameters={
+                "ResponseContentDisposition": f'attachment; filename="tickets-{reference}.pdf"'
+            },
+            expire=getattr(settings, "AWS_QUERYSTRING_EXPIRE", 300),
+        )
+        response = HttpResponseRedirect(url)
+    else:
+        response = FileResponse(
+            storage.open(path, "rb"),
+            as_attachment=True,
+            filename=f"tickets-{reference}.pdf",
+            content_type="application/pdf",
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+@login_required
+@ratelimit(key="user", rate=RESEND_RATE, method="POST", block=False)
+def order_resend(request, reference: str):
+    order = _my_order(request, reference)
+    target = _safe_next(request, reverse("dashboard:orders"))
+    if getattr(request, "limited", False):
+        messages.error(request, "You asked for your tickets a few times already; try later.")
+        return redirect(target)
+    try:
+        fulfilment.request_resend(order=order)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"We are sending your tickets to {order.email} again.")
+    return redirect(target)

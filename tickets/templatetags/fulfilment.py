@@ -1,0 +1,28 @@
+from django import template
+
+from tickets import fulfilment
+from tickets.models import Ticket
+
+register = template.Library()
+
+
+@register.simple_tag
+def order_ticket_state(order):
+    """What tickets/_order_tickets.html needs from an order, so any page can include it."""
+    tickets = (
+        order.tickets.exclude(status=Ticket.Status.VOID)
+        .select_related("ticket_type", "seat", "holder", "replaced_by__holder")
+        .order_by("order_item_id", "pk")
+    )
+    return {
+        "ready": fulfilment.tickets_ready(order),
+        "stuck": order.delivery_logs.filter(channel="pdf", state="failed").exists(),
+        "paid": order.status == order.Status.PAID,
+        "tickets": [t for t in tickets if t.status == Ticket.Status.VALID]
+        + [t for t in tickets if t.status == Ticket.Status.TRANSFERRED],
+    }
+
+
+@register.simple_tag
+def delivery_logs(order):
+    return list(order.delivery_logs.order_by("created_at", "pk"))
