@@ -45,3 +45,12 @@ def seed_all(stdout=None):
         seeder()
         if stdout:
             stdout.write(f"seeded: {seeder.__name__}")
+
+
+def seed_events():
+    from events.demo import seed_events as seed
+
+    seed()
+
+
+SEEDERS.append(seed_events)
