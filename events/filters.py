@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events import services
+from events.models import Event
 
 WHEN_CHOICES = [
     ("today", "Today"),
@@ -38,6 +39,10 @@ class EventFilter(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", label="Sort", empty_label=None
     )
+
+    class Meta:
+        model = Event
+        fields = []
 
     def filter_q(self, queryset, name, value):
         return services.search(queryset, value)

@@ -21,6 +21,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.text import slugify
@@ -287,19 +288,11 @@ def delete_ticket_type(*, ticket_type: TicketType) -> None:
         raise TicketTypeInUse(
             f"Seats are assigned to “{tt.name}”. Move them to another price band first."
         )
-    if _has_other_references(tt):
-        raise TicketTypeInUse(f"“{tt.name}” is used by past orders; hide it instead.")
-    tt.delete()
-
-
-def _has_other_references(tt: TicketType) -> bool:
-    """Holds and orders keep a protected link to the ticket type."""
-    for rel in TicketType._meta.related_objects:
-        if rel.related_model is Seat or rel.on_delete.__name__ != "PROTECT":
-            continue
-        if rel.related_model.objects.filter(**{rel.field.name: tt}).exists():
-            return True
-    return False
+    try:
+        with transaction.atomic():
+            tt.delete()
+    except ProtectedError as exc:  # holds or orders keep a protected link to it
+        raise TicketTypeInUse(f"“{tt.name}” is used by past orders; hide it instead.") from exc
 
 
 # --- Catalogue --------------------------------------------------------------------

@@ -37,7 +37,7 @@ def _build_list(params: dict):
 def event_list(request):
     params = clean_params(request.GET)
     data = cache.get_list(params, lambda: _build_list(params))
-    filterset = EventFilter(params)  # for the form only (no query)
+    filterset = EventFilter(params, queryset=Event.objects.none())  # the form only
     base = {k: v for k, v in params.items() if k != "page"}
     number, num_pages = data.get("number", 1), data.get("num_pages", 1)
 
