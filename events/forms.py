@@ -255,11 +255,19 @@ class TicketTypeForm(forms.ModelForm):
         pass
 
 
+class PriceBandField(forms.ModelChoiceField):
+    """A ticket type of the event, shown by its name."""
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
 class SeatSectionForm(forms.Form):
+    prefix = "add"
     name = forms.CharField(max_length=60, initial="Section A")
     rows = forms.IntegerField(min_value=1, max_value=200, initial=5)
     seats_per_row = forms.IntegerField(min_value=1, max_value=200, initial=10)
-    ticket_type = forms.ModelChoiceField(queryset=TicketType.objects.none(), label="Price band")
+    ticket_type = PriceBandField(queryset=TicketType.objects.none(), label="Price band")
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,6 +277,7 @@ class SeatSectionForm(forms.Form):
 class SeatSelectionForm(forms.Form):
     """Seats picked on the map (ids, filled in by seatmap-builder.js) and/or whole rows."""
 
+    prefix = "sel"
     ACTIONS = [
         ("band", "Assign price band"),
         ("block", "Block seats"),
@@ -283,7 +292,7 @@ class SeatSelectionForm(forms.Form):
         label="Rows",
         help_text="Row labels separated by commas (e.g. A, B, C) — or click seats and rows.",
     )
-    ticket_type = forms.ModelChoiceField(
+    ticket_type = PriceBandField(
         queryset=TicketType.objects.none(), required=False, label="Price band"
     )
 
@@ -322,6 +331,7 @@ class SeatSelectionForm(forms.Form):
 
 
 class RenameSectionForm(forms.Form):
+    prefix = "rs"
     section = forms.ModelChoiceField(queryset=None)
     name = forms.CharField(max_length=60, label="New name")
 
@@ -331,6 +341,7 @@ class RenameSectionForm(forms.Form):
 
 
 class RenameRowForm(forms.Form):
+    prefix = "rr"
     section = forms.ModelChoiceField(queryset=None)
     old_label = forms.CharField(max_length=8, label="Row")
     new_label = forms.CharField(max_length=8, label="New label")

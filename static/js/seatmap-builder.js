@@ -10,7 +10,7 @@
   function sync() {
     var root = builder();
     if (!root) return;
-    var input = root.querySelector('input[name="seat_ids"]');
+    var input = root.querySelector('input[name$="seat_ids"]');
     if (input) input.value = Array.from(selected).join(",");
     var count = root.querySelector("[data-selection-count]");
     if (count) count.textContent = selected.size + " selected";

@@ -205,7 +205,14 @@ def test_builder_actions_through_htmx(organizer_client, seated):
     htmx = {"HTTP_HX_REQUEST": "true"}
     add = reverse("organizer:seat_section_add", args=[event.pk])
     response = organizer_client.post(
-        add, {"name": "Front", "rows": "2", "seats_per_row": "3", "ticket_type": regular.pk}, **htmx
+        add,
+        {
+            "add-name": "Front",
+            "add-rows": "2",
+            "add-seats_per_row": "3",
+            "add-ticket_type": regular.pk,
+        },
+        **htmx,
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -216,7 +223,7 @@ def test_builder_actions_through_htmx(organizer_client, seated):
     )
     response = organizer_client.post(
         reverse("organizer:seat_selection", args=[event.pk]),
-        {"action": "band", "seat_ids": seat_ids, "ticket_type": vip.pk},
+        {"sel-action": "band", "sel-seat_ids": seat_ids, "sel-ticket_type": vip.pk},
         **htmx,
     )
     assert response.status_code == 200
@@ -227,14 +234,20 @@ def test_builder_actions_through_htmx(organizer_client, seated):
     claim(seat)
     response = organizer_client.post(
         reverse("organizer:seat_selection", args=[event.pk]),
-        {"action": "delete", "seat_ids": str(seat.pk)},
+        {"sel-action": "delete", "sel-seat_ids": str(seat.pk)},
         **htmx,
     )
     assert response.status_code == 409
     assert "can&#x27;t be deleted" in response.content.decode()
     # Without htmx: a redirect back to the page.
     response = organizer_client.post(
-        add, {"name": "Back", "rows": "1", "seats_per_row": "2", "ticket_type": regular.pk}
+        add,
+        {
+            "add-name": "Back",
+            "add-rows": "1",
+            "add-seats_per_row": "2",
+            "add-ticket_type": regular.pk,
+        },
     )
     assert response.status_code == 302
 
@@ -243,7 +256,12 @@ def test_builder_validation_error_is_400(organizer_client, seated):
     event, regular, _ = seated
     response = organizer_client.post(
         reverse("organizer:seat_section_add", args=[event.pk]),
-        {"name": "Huge", "rows": "0", "seats_per_row": "3", "ticket_type": regular.pk},
+        {
+            "add-name": "Huge",
+            "add-rows": "0",
+            "add-seats_per_row": "3",
+            "add-ticket_type": regular.pk,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 400
