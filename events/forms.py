@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db.models import Q
 from PIL import Image
 
+from events import services
 from events.models import Category, Event, TicketType, Venue
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
@@ -272,6 +273,10 @@ class SeatSectionForm(forms.Form):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticket_type"].queryset = event.ticket_types.all()
+        first = event.ticket_types.first()
+        if first is not None:
+            self.fields["ticket_type"].initial = first.pk
+        self.fields["name"].initial = f"Section {services.row_label(event.sections.count())}"
 
 
 class SeatSelectionForm(forms.Form):

@@ -31,7 +31,9 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
     height = (max_y + TOP + 2) * UNIT
     out = [
         f'<svg class="seatmap-svg" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" width="{width}" role="img" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        # Small maps grow to fill the panel (up to 3×); big ones scroll at natural size.
+        f'style="min-width:{width}px;max-width:{width * 3}px" '
         f'aria-label="{escape(label)}">',
         f'<defs><symbol id="seat" viewBox="0 0 {SEAT} {SEAT}">'
         f'<rect width="{SEAT}" height="{SEAT}" rx="3"/></symbol></defs>',
