@@ -69,7 +69,7 @@ VENUES = {
     ),
     "adokiye": (
         "Adokiye Amiesimaka Stadium",
-        "Omagwa, Port Harcourt",
+        "Omagwa",
         "Port Harcourt",
         "Rivers",
         4.9786,
@@ -251,12 +251,16 @@ COLOURS = {
 
 def cover_picture(title: str, category: str) -> ContentFile:
     """A 1200×675 JPEG: a diagonal gradient in the category's colours and the title."""
-    from PIL import Image, ImageDraw, ImageFont, ImageOps
+    from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
     start, end = COLOURS.get(category, ("#0b6e4f", "#f2c14e"))
-    gradient = Image.linear_gradient("L").rotate(45, expand=True).resize((1200, 675))
-    image = ImageOps.colorize(gradient, start, end).convert("RGB")
+    vertical = Image.linear_gradient("L")
+    diagonal = ImageChops.add(vertical, vertical.rotate(90), scale=2.0).resize((1200, 675))
+    image = ImageOps.colorize(diagonal, start, end).convert("RGB")
     draw = ImageDraw.Draw(image)
+    # A few soft rings, like stage lights.
+    for cx, cy, r in ((980, 140, 260), (1120, 520, 180), (760, -40, 150)):
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(255, 255, 255), width=3)
     try:
         big = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 72)
         small = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 32)

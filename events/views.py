@@ -59,8 +59,7 @@ def event_list(request):
         "params": params,
         "filtered": bool(base),
     }
-    template = "events/_results.html" if request.headers.get("HX-Request") else "events/list.html"
-    return render(request, template, context)
+    return render(request, "events/list.html", context)
 
 
 def _detail_or_preview(request, slug):
