@@ -26,14 +26,19 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
     bands = band_classes(ticket_types)
     names = {s.pk: s.name for s in sections}
     max_x = max(s[4] for s in seats)
+    # Centre each section under the stage.
+    section_width = {}
+    for seat in seats:
+        section_width[seat[1]] = max(section_width.get(seat[1], 0), seat[4])
+    shift = {sid: (max_x - w) * UNIT // 2 for sid, w in section_width.items()}
     max_y = max(s[5] for s in seats)
     width = LEFT * 2 + (max_x + 1) * UNIT
     height = (max_y + TOP + 2) * UNIT
     out = [
         f'<svg class="seatmap-svg" xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" role="img" '
-        # Small maps grow to fill the panel (up to 3×); big ones scroll at natural size.
-        f'style="min-width:{width}px;max-width:{width * 3}px" '
+        # Small maps grow to fill the panel (up to 2×); big ones scroll at natural size.
+        f'style="min-width:{width}px;max-width:{width * 2}px" '
         f'aria-label="{escape(label)}">',
         f'<defs><symbol id="seat" viewBox="0 0 {SEAT} {SEAT}">'
         f'<rect width="{SEAT}" height="{SEAT}" rx="3"/></symbol></defs>',
@@ -42,10 +47,11 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
     seen_sections, seen_rows = set(), set()
     for pk, section_id, row, number, x, y, blocked, tt_id, claimed in seats:
         gy = (y + TOP) * UNIT
+        left = LEFT + shift[section_id]
         if section_id not in seen_sections:
             seen_sections.add(section_id)
             out.append(
-                f'<text class="section-name" x="{LEFT}" y="{gy - 6}">'
+                f'<text class="section-name" x="{left}" y="{gy - 6}">'
                 f"{escape(names.get(section_id, ''))}</text>"
             )
         row_key = (section_id, row)
@@ -53,7 +59,7 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
             seen_rows.add(row_key)
             erow = escape(row)
             out.append(
-                f'<text class="row-label" x="{LEFT - 8}" y="{gy + SEAT - 1}" '
+                f'<text class="row-label" x="{left - 8}" y="{gy + SEAT - 1}" '
                 f'text-anchor="end" data-section="{section_id}" data-row="{erow}">{erow}</text>'
             )
         cls = bands.get(tt_id, "b0")
@@ -62,7 +68,7 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
         if claimed:
             cls += " clm"
         out.append(
-            f'<use href="#seat" x="{LEFT + x * UNIT}" y="{gy}" width="{SEAT}" height="{SEAT}" '
+            f'<use href="#seat" x="{left + x * UNIT}" y="{gy}" width="{SEAT}" height="{SEAT}" '
             f'class="{cls}" data-id="{pk}" data-s="{section_id}" data-r="{escape(row)}" '
             f'data-n="{escape(number)}"/>'
         )

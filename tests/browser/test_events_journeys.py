@@ -188,3 +188,34 @@ def test_visitor_browses_searches_and_opens_an_event(
     assert page.get_by_role("link", name="Add to calendar").is_visible()
     screenshot(page, f"event-detail-{name}")
     no_sideways_scroll(page, viewport)
+
+
+@pytest.mark.parametrize("viewport,name", [(PHONE, "phone"), (DESKTOP, "desktop")])
+def test_organizer_seat_map_and_event_pages_fit_the_screen(
+    live_server, page_factory, screenshot, viewport, name
+):
+    from events import services
+    from events.models import Event
+
+    organizer = OrganizerFactory()
+    event = EventFactory(organizer=organizer, title="Seated Gala", seating=Event.Seating.RESERVED)
+    bands = [
+        TicketTypeFactory(event=event, name=band, capacity=0, price_kobo=price)
+        for band, price in [("Orchestra", 3_500_000), ("Balcony", 2_000_000), ("Box", 8_000_000)]
+    ]
+    for (section, rows, per_row), band in zip(
+        [("Orchestra", 8, 16), ("Balcony", 6, 18), ("Boxes", 2, 8)], bands, strict=True
+    ):
+        services.generate_section(
+            event=event, name=section, rows=rows, seats_per_row=per_row, ticket_type=band
+        )
+    page = signed_in_page(page_factory, live_server, organizer.user, viewport)
+    for path, shot in [
+        (f"/organizer/events/{event.pk}/seats", "organizer-seatmap-3-sections"),
+        (f"/organizer/events/{event.pk}", "organizer-event-edit"),
+        ("/organizer/events", "organizer-event-list"),
+        ("/organizer/events/create", "organizer-event-create"),
+    ]:
+        assert page.goto(live_server.url + path).status == 200
+        screenshot(page, f"{shot}-{name}")
+        no_sideways_scroll(page, viewport)
