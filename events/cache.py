@@ -27,7 +27,26 @@ DETAIL_TIMEOUT = 60
 CHOICES_TIMEOUT = 5 * 60
 
 CATALOGUE_VERSION_KEY = "events:v:catalogue"
+# After the cache fails to answer, pages skip it for a few seconds instead of waiting for
+# a socket timeout on every lookup (a slow Redis must not make every page slow).
+SKIP_AFTER_FAILURE_SECONDS = 10.0
 _local = threading.local()
+_skip_until = 0.0
+
+
+def _available() -> bool:
+    return time.monotonic() >= _skip_until
+
+
+def _mark_unavailable() -> None:
+    global _skip_until
+    _skip_until = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS
+
+
+def reset_availability() -> None:
+    """Forget a recorded failure (tests, or after Redis is known to be back)."""
+    global _skip_until
+    _skip_until = 0.0
 
 
 def _event_version_key(event_id) -> str:
@@ -40,10 +59,14 @@ def _fresh_version() -> int:
 
 def _version(key: str):
     """The current version, creating it if missing; None when the cache is unreachable."""
+    if not _available():
+        return None
     value = cache.get(key)
     if value is None:
         cache.add(key, _fresh_version(), timeout=None)
         value = cache.get(key)
+        if value is None:
+            _mark_unavailable()
     return value
 
 
@@ -143,7 +166,7 @@ def get_detail(slug: str, build):
     The entry remembers the event's version when it was built; a bumped version is a miss.
     """
     key = f"events:detail:{slug}"
-    entry = cache.get(key)
+    entry = cache.get(key) if _available() else None
     if entry is not None:
         current = cache.get(_event_version_key(entry["event_id"]))
         if current is not None and current == entry["version"]:

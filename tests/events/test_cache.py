@@ -119,6 +119,7 @@ def throwaway_redis(redis_server_binary, free_port, settings):
     }
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     yield process, client
+    event_cache.reset_availability()
     if process.poll() is None:
         process.kill()
         process.wait()
@@ -143,6 +144,11 @@ def test_pages_still_work_when_redis_dies(client, throwaway_redis):
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200
+    # Once it has failed, the cache is skipped for a while: no waiting on every lookup.
+    started = time.monotonic()
+    for _ in range(5):
+        assert client.get(urls[0]).status_code == 200
+    assert time.monotonic() - started < 2
     assert "Resilient Gig" in body(client, urls[1])
     # Edits still work (the bump is ignored) and show at once: no cache, straight from the DB.
     TicketType.objects.filter(event=event).update(name="Renamed")
@@ -150,3 +156,61 @@ def test_pages_still_work_when_redis_dies(client, throwaway_redis):
     event.save()
     assert "Still Resilient" in body(client, urls[2])
     cache.clear()  # ignored as well
+
+
+def test_a_hung_redis_costs_one_timeout_then_is_skipped(client, free_port, settings):
+    """A Redis that accepts connections but never answers (overloaded, network trouble)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", free_port))
+    server.listen(50)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])  # never reply
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port}/0",
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+                "IGNORE_EXCEPTIONS": True,
+            },
+        }
+    }
+    event = EventFactory(title="Patient Gig")
+    TicketTypeFactory(event=event)
+    try:
+        started = time.monotonic()
+        response = client.get(reverse("events:list"))
+        first = time.monotonic() - started
+        assert response.status_code == 200
+        assert "Patient Gig" in response.content.decode()
+        started = time.monotonic()
+        for _ in range(5):
+            assert client.get(reverse("events:list")).status_code == 200
+            assert client.get(reverse("events:detail", args=[event.slug])).status_code == 200
+        later = time.monotonic() - started
+        assert first < 3
+        assert later < 1.5
+    finally:
+        event_cache.reset_availability()
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        server.close()
