@@ -319,10 +319,18 @@ def with_availability(queryset):
 
 
 def catalogue_queryset():
-    """Published events that have not ended, with venue, category and availability."""
-    return with_availability(
-        Event.objects.published().upcoming().select_related("venue", "category")
-    ).order_by("starts_at", "pk")
+    """Published events that have not ended, with venue, category and availability.
+
+    Annotated in SQL: `min_price` (cheapest visible ticket still on sale), `min_listed_price`,
+    `remaining`; ticket types are prefetched too (one more query, whatever the page size),
+    so templates may also read `event.ticket_types.all()` without extra queries.
+    """
+    types = TicketType.objects.order_by("position", "price_kobo", "pk")
+    return (
+        with_availability(Event.objects.published().upcoming().select_related("venue", "category"))
+        .prefetch_related(Prefetch("ticket_types", queryset=types))
+        .order_by("starts_at", "pk")
+    )
 
 
 def featured_events(limit: int = 6) -> list[Event]:

@@ -58,6 +58,8 @@ def event_list(request):
         "cities": services.catalogue_cities(),
         "params": params,
         "filtered": bool(base),
+        # The site's card when it exists (it reads the prefetched ticket types), else ours.
+        "card_templates": ["includes/event_card.html", "events/_card.html"],
     }
     return render(request, "events/list.html", context)
 

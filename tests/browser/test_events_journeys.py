@@ -175,13 +175,13 @@ def test_visitor_browses_searches_and_opens_an_event(
     page = page_factory(viewport)
     assert page.goto(live_server.url + "/events").status == 200
     assert page.get_by_role("heading", level=1, name="Upcoming events").is_visible()
-    assert page.locator(".event-card").count() == 7
+    assert page.locator(".event-grid article").count() == 7
     screenshot(page, f"events-list-{name}")
     no_sideways_scroll(page, viewport)
 
     page.get_by_label("Search").fill("jazz")
     page.get_by_role("button", name="Show events").click()
-    assert page.locator(".event-card").count() == 1
+    assert page.locator(".event-grid article").count() == 1
     page.get_by_role("heading", name="Abuja Jazz Evening").click()
     assert page.get_by_role("heading", level=1, name="Abuja Jazz Evening").is_visible()
     assert page.get_by_text("Only 3 left").is_visible()
