@@ -286,3 +286,35 @@ def test_past_event_cannot_be_published(organizer):
     TicketTypeFactory(event=event)
     with pytest.raises(services.CannotPublish):
         services.publish_event(event=event)
+
+
+def test_organizer_pages_render(organizer_client, organizer):
+    event = EventFactory(organizer=organizer, status=Event.Status.DRAFT)
+    tt = TicketTypeFactory(event=event)
+    pages = {
+        reverse("organizer:events"): event.title,
+        reverse("organizer:event_create"): "Create draft",
+        reverse("organizer:event_edit", args=[event.pk]): "Add a ticket type",
+        reverse("organizer:ticket_type_edit", args=[event.pk, tt.pk]): "Save ticket type",
+        reverse("organizer:event_seats", args=[event.pk]): "general admission",
+    }
+    for url, text in pages.items():
+        response = organizer_client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+
+
+def test_switching_to_general_admission_needs_the_seat_map_gone(
+    organizer_client, organizer, category, venue
+):
+    event = EventFactory(
+        organizer=organizer, seating=Event.Seating.RESERVED, category=category, venue=venue
+    )
+    tt = TicketTypeFactory(event=event, capacity=0)
+    services.generate_section(event=event, name="Main", rows=1, seats_per_row=3, ticket_type=tt)
+    response = organizer_client.post(
+        reverse("organizer:event_edit", args=[event.pk]),
+        event_form_data(category, venue, seating="general"),
+    )
+    assert response.status_code == 400
+    assert "Delete the seat map before switching to general admission." in response.content.decode()
