@@ -226,3 +226,37 @@ def test_featured_events_and_categories_for_the_home_page():
     assert [e.title for e in services.featured_events(limit=6)] == ["Star"]
     counts = {c.slug: c.upcoming_count for c in services.catalogue_categories()}
     assert counts["concerts"] == 2
+
+
+def test_weekend_and_month_windows_in_lagos_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from events.services import date_window
+
+    lagos = ZoneInfo("Africa/Lagos")
+    wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=lagos)
+    start, end = date_window("weekend", now=wednesday)
+    assert (start.astimezone(lagos), end.astimezone(lagos)) == (
+        datetime(2026, 11, 27, 17, 0, tzinfo=lagos),
+        datetime(2026, 11, 30, 0, 0, tzinfo=lagos),
+    )
+    saturday = datetime(2026, 11, 28, 21, 0, tzinfo=lagos)
+    start, end = date_window("weekend", now=saturday)
+    assert start == saturday and end == datetime(2026, 11, 30, 0, 0, tzinfo=lagos)
+    start, end = date_window("month", now=wednesday)
+    assert end == datetime(2026, 12, 1, 0, 0, tzinfo=lagos)
+    start, end = date_window("today", now=wednesday)
+    assert (start, end) == (
+        datetime(2026, 11, 25, tzinfo=lagos),
+        datetime(2026, 11, 26, tzinfo=lagos),
+    )
+
+
+@pytest.mark.parametrize("q", ["a & b | !c", "':*()", "<script>", "ñandú café", "   "])
+def test_odd_search_text_never_breaks_the_page(client, q):
+    EventFactory(title="Café Night")
+    body = listing(client, q=q)  # asserts 200
+    assert "<script>" not in body
+    if q == "<script>":
+        assert 'value="&lt;script&gt;"' in body
