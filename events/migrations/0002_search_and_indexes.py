@@ -13,6 +13,17 @@ def create_gin_index(apps, schema_editor):
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON events_event USING gin (search_document)"
         )
+        # Fill the document for events that already exist (events.signals keeps it current).
+        schema_editor.execute(
+            """
+            UPDATE events_event e SET search_document =
+                setweight(to_tsvector('english', coalesce(e.title, '')), 'A') ||
+                setweight(to_tsvector('english', coalesce(v.name, '') || ' ' ||
+                                                 coalesce(v.city, '')), 'B') ||
+                setweight(to_tsvector('english', coalesce(e.description, '')), 'C')
+            FROM events_venue v WHERE v.id = e.venue_id
+            """
+        )
 
 
 def drop_gin_index(apps, schema_editor):

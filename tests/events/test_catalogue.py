@@ -260,3 +260,11 @@ def test_odd_search_text_never_breaks_the_page(client, q):
     assert "<script>" not in body
     if q == "<script>":
         assert 'value="&lt;script&gt;"' in body
+
+
+@pytest.mark.needs_services
+def test_search_uses_a_gin_index_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'event_search_gin'")
+        (definition,) = cursor.fetchone()
+    assert "USING gin (search_document)" in definition
