@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 UNIT = 14  # px per grid step
 SEAT = 11  # px seat size
 LEFT = 44  # room for row labels
-TOP = 2  # grid rows above the first section, for its name
+TOP = 3  # grid rows above the first section: the stage, then its name
 BANDS = 8
 
 
@@ -42,7 +42,7 @@ def render_svg(*, seats, sections, ticket_types, label: str = "Seat map") -> str
         f'aria-label="{escape(label)}">',
         f'<defs><symbol id="seat" viewBox="0 0 {SEAT} {SEAT}">'
         f'<rect width="{SEAT}" height="{SEAT}" rx="3"/></symbol></defs>',
-        f'<text class="stage" x="{width // 2}" y="{UNIT}" text-anchor="middle">STAGE</text>',
+        f'<text class="stage" x="{width // 2}" y="{UNIT + 2}" text-anchor="middle">STAGE</text>',
     ]
     seen_sections, seen_rows = set(), set()
     for pk, section_id, row, number, x, y, blocked, tt_id, claimed in seats:
