@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -86,6 +87,10 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self):
         return self.filter(ends_at__gte=timezone.now())
 
+    def public(self):
+        """Pages anyone may open: published or cancelled (drafts stay private)."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
     def owned_by(self, organizer):
         return self.filter(organizer=organizer)
 
@@ -126,11 +131,15 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Full-text search document (title, venue name, description), kept up to date by
+    # events.signals on PostgreSQL and searched through a GIN index (migration 0002).
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="event_status_starts")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
@@ -139,6 +148,11 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("events:detail", args=[self.slug])
 
     @property
     def is_reserved_seating(self) -> bool:
@@ -227,6 +241,7 @@ class Seat(models.Model):
 
     class Meta:
         ordering = ["section", "y", "x"]
+        indexes = [models.Index(fields=["event", "ticket_type"], name="seat_event_band")]
         constraints = [
             models.UniqueConstraint(fields=["event", "label"], name="unique_seat_label_per_event")
         ]

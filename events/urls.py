@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from events import views
 
 app_name = "events"
-urlpatterns = []
+urlpatterns = [
+    path("events", views.event_list, name="list"),
+    path("events/<slug:slug>", views.event_detail, name="detail"),
+    path("events/<slug:slug>/calendar.ics", views.event_ics, name="ics"),
+]

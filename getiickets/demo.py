@@ -41,6 +41,7 @@ def seed_users():
 SEEDERS = [
     "getiickets.demo.seed_users",
     "accounts.demo.seed_demo_organizer",
+    "events.demo.seed_events",
     "organizer.demo.seed_operations",
     "tickets.demo.seed_fulfilled_order",
 ]

@@ -1,0 +1,80 @@
+"""Catalogue filters (django-filter): category, city, date, text search, sort."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+
+from events import services
+from events.models import Event
+
+WHEN_CHOICES = [
+    ("today", "Today"),
+    ("weekend", "This weekend"),
+    ("month", "This month"),
+]
+SORT_CHOICES = [
+    ("soonest", "Soonest"),
+    ("price", "Price: low to high"),
+    ("newest", "Newest"),
+]
+PARAMS = ("q", "category", "city", "when", "date_from", "date_to", "sort", "page")
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search", max_length=100)
+    category = django_filters.CharFilter(field_name="category__slug", label="Category")
+    city = django_filters.CharFilter(field_name="venue__city", lookup_expr="iexact", label="City")
+    when = django_filters.ChoiceFilter(
+        choices=WHEN_CHOICES, method="filter_when", label="When", empty_label="Any date"
+    )
+    date_from = django_filters.DateFilter(
+        method="filter_from", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        method="filter_to", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method="filter_sort", label="Sort", empty_label=None
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return services.search(queryset, value)
+
+    def filter_when(self, queryset, name, value):
+        window = services.date_window(value)
+        return services.overlapping(queryset, *window) if window else queryset
+
+    def filter_from(self, queryset, name, value):
+        start = timezone.make_aware(datetime.combine(value, time.min))
+        return queryset.filter(ends_at__gt=start)
+
+    def filter_to(self, queryset, name, value):
+        end = timezone.make_aware(datetime.combine(value + timedelta(days=1), time.min))
+        return queryset.filter(starts_at__lt=end)
+
+    def filter_sort(self, queryset, name, value):
+        if value == "price":
+            return queryset.order_by(F("min_listed_price").asc(nulls_last=True), "starts_at")
+        if value == "newest":
+            return queryset.order_by("-created_at", "-pk")
+        return queryset.order_by("starts_at", "pk")
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        if data.get("q") and not data.get("sort") and "rank" in queryset.query.annotations:
+            queryset = queryset.order_by("-rank", "starts_at", "pk")
+        return queryset
+
+
+def clean_params(querydict) -> dict[str, str]:
+    """Only the parameters the catalogue understands (the cache key and links use these)."""
+    return {k: querydict.get(k, "").strip()[:100] for k in PARAMS if querydict.get(k, "").strip()}

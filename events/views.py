@@ -1,0 +1,168 @@
+"""Public catalogue and event pages. Data is cached (events.cache); pages are rendered per
+request, so CSRF tokens and sign-in state are never cached."""
+
+from datetime import UTC
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from events import cache, services
+from events.filters import EventFilter, clean_params
+from events.models import Event
+
+PAGE_SIZE = 12
+
+
+def _build_list(params: dict):
+    filterset = EventFilter(params, queryset=services.catalogue_queryset())
+    if not filterset.is_valid():
+        return {"errors": filterset.errors.get_json_data(), "events": [], "count": 0}
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
+    return {
+        "errors": None,
+        "events": list(page.object_list),
+        "count": paginator.count,
+        "number": page.number,
+        "num_pages": paginator.num_pages,
+    }
+
+
+@require_GET
+def event_list(request):
+    params = clean_params(request.GET)
+    data = cache.get_list(params, lambda: _build_list(params))
+    filterset = EventFilter(params, queryset=Event.objects.none())  # the form only
+    base = {k: v for k, v in params.items() if k != "page"}
+    number, num_pages = data.get("number", 1), data.get("num_pages", 1)
+
+    def page_link(n):
+        from urllib.parse import urlencode
+
+        return "?" + urlencode({**base, "page": n}) if n > 1 else "?" + urlencode(base)
+
+    context = {
+        "filter_form": filterset.form,
+        "events": data["events"],
+        "count": data["count"],
+        "page_number": number,
+        "num_pages": num_pages,
+        "prev_link": page_link(number - 1) if number > 1 else None,
+        "next_link": page_link(number + 1) if number < num_pages else None,
+        "categories": services.catalogue_categories(),
+        "cities": services.catalogue_cities(),
+        "params": params,
+        "filtered": bool(base),
+        # The site's card when it exists (it reads the prefetched ticket types), else ours.
+        "card_templates": ["includes/event_card.html", "events/_card.html"],
+    }
+    return render(request, "events/list.html", context)
+
+
+def _detail_or_preview(request, slug):
+    """Public data (cached), or an organizer's uncached preview of their own draft."""
+    data = cache.get_detail(slug, lambda: services.event_detail_data(slug))
+    if data is not None:
+        return data, False
+    user = request.user
+    if user.is_authenticated and getattr(user, "is_organizer", False):
+        event = (
+            Event.objects.select_related("venue", "category", "organizer")
+            .filter(slug=slug, organizer=user.organizer)
+            .first()
+        )
+        if event is not None:
+            return services.detail_context(event), True
+    raise Http404("No such event.")
+
+
+@require_GET
+def event_detail(request, slug):
+    data, preview = _detail_or_preview(request, slug)
+    event = data["event"]
+    now = timezone.now()
+    rows = [
+        {"type": tt, "status": services.ticket_status(tt, now=now)} for tt in data["ticket_types"]
+    ]
+    url = request.build_absolute_uri(event.get_absolute_url())
+    context = {
+        **data,
+        "rows": rows,
+        "preview": preview,
+        "share_url": url,
+        "share_text": f"{event.title} — {timezone.localtime(event.starts_at):%a %d %b %Y}",
+        "is_past": event.ends_at < now,
+        "LOW_STOCK": services.LOW_STOCK,
+        # The first that exists wins: the holds app's selector, else our ticket table.
+        "ticket_selector_templates": ["tickets/_selector.html", "events/_ticket_table.html"],
+    }
+    return render(request, "events/detail.html", context)
+
+
+def _ics_escape(text: str) -> str:
+    return (
+        (text or "")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _ics_fold(line: str) -> str:
+    """RFC 5545: lines longer than 75 octets continue on the next line after a space."""
+    raw = line.encode()
+    if len(raw) <= 75:
+        return line
+    parts, current = [], b""
+    for ch in line:
+        b = ch.encode()
+        if len(current) + len(b) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += b
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
+
+
+def _utc(dt) -> str:
+    return dt.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@require_GET
+def event_ics(request, slug):
+    data, _ = _detail_or_preview(request, slug)
+    event = data["event"]
+    url = request.build_absolute_uri(reverse("events:detail", args=[event.slug]))
+    venue = event.venue
+    location = ", ".join(p for p in [venue.name, venue.address, venue.city] if p)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//{settings.SITE_NAME}//events//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:event-{event.pk}@getiickets.ng",
+        f"DTSTAMP:{_utc(event.updated_at)}",
+        f"DTSTART:{_utc(event.starts_at)}",
+        f"DTEND:{_utc(event.ends_at)}",
+        f"SUMMARY:{_ics_escape(event.title)}",
+        f"DESCRIPTION:{_ics_escape(event.description[:1000] + chr(10) + chr(10) + url)}",
+        f"LOCATION:{_ics_escape(location)}",
+        f"URL:{url}",
+        "STATUS:" + ("CANCELLED" if event.status == Event.Status.CANCELLED else "CONFIRMED"),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    body = "\r\n".join(_ics_fold(line) for line in lines) + "\r\n"
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
