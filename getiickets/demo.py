@@ -45,3 +45,13 @@ def seed_all(stdout=None):
         seeder()
         if stdout:
             stdout.write(f"seeded: {seeder.__name__}")
+
+
+def _seed_promo_codes():
+    from orders.demo import seed_promo_codes
+
+    seed_promo_codes()
+
+
+_seed_promo_codes.__name__ = "seed_promo_codes"
+SEEDERS.append(_seed_promo_codes)

@@ -112,3 +112,13 @@ class SeatFactory(factory.django.DjangoModelFactory):
     row_label = "A"
     number = factory.Sequence(lambda n: str(n + 1))
     label = factory.LazyAttribute(lambda o: f"{o.section.name}-{o.row_label}{o.number}")
+
+
+class PromoCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.PromoCode"
+
+    organizer = factory.SubFactory(OrganizerFactory)
+    code = factory.Sequence(lambda n: f"PROMO{n}")
+    kind = "percent"
+    value = 1_000  # 10 %
