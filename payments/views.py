@@ -17,17 +17,19 @@ log = logging.getLogger(__name__)
 def paystack_webhook(request):
     """POST /api/v1/webhooks/paystack.
 
-    Order of checks: size (413, before reading the body), signature (401, nothing stored),
-    JSON (400), then the event is stored raw and acted on. Unknown references are
-    acknowledged with 200 and recorded as unmatched: a 4xx/5xx makes Paystack retry for days
-    and the event may belong to another integration on the same account; staff see it in
-    the admin.
+    Checks in order: size (411 without Content-Length; 413 before reading the body),
+    signature (401, nothing stored), JSON (400); then the event is stored raw and acted on.
+    Unknown references get 200 and are recorded as unmatched: a 4xx/5xx makes Paystack
+    retry for days, and the event may belong to another integration on the same account;
+    staff see it in the admin.
     """
     limit = settings.PAYSTACK_WEBHOOK_MAX_BYTES
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        declared = int(request.META.get("CONTENT_LENGTH") or "")
     except ValueError:
-        declared = 0
+        # Paystack always sends Content-Length; without it the body cannot be bounded
+        # up front (and Django's WSGI stream would read it as empty).
+        return HttpResponse("Length required", status=411)
     if declared > limit:
         return HttpResponse("Payload too large", status=413)
     body = request.read(limit + 1)  # never more than the limit, whatever was declared
