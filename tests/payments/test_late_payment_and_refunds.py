@@ -151,4 +151,3 @@ def test_cancelling_an_event_refunds_every_paid_order_as_a_batch(sandbox):
         assert order.status == Order.Status.REFUNDED
     pending.refresh_from_db()
     assert pending.status == Order.Status.PENDING
-
