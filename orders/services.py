@@ -354,9 +354,7 @@ def apply_refund(*, order: Order, amount_kobo: int, source: str, actor=None, not
     was_paid = order.paid_at is not None
     moved = _transition(
         order,
-        from_statuses=(S.PAID, S.PARTIALLY_REFUNDED, S.EXPIRED, S.CANCELLED, S.REFUNDED)
-        if not was_paid
-        else (S.PAID, S.PARTIALLY_REFUNDED),
+        from_statuses=(S.EXPIRED, S.CANCELLED) if not was_paid else (S.PAID, S.PARTIALLY_REFUNDED),
         to=to,
         source=source,
         actor=actor,

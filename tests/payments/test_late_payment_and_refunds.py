@@ -151,3 +151,37 @@ def test_cancelling_an_event_refunds_every_paid_order_as_a_batch(sandbox):
         assert order.status == Order.Status.REFUNDED
     pending.refresh_from_db()
     assert pending.status == Order.Status.PENDING
+
+
+def test_the_organizer_refunds_part_of_an_order_from_its_page(sandbox, client):
+    order = paid_order(sandbox)
+    organizer = order.event.organizer
+    client.force_login(organizer.user)
+    session = client.session
+    session["active_role"] = "organizer"
+    session.save()
+    page = client.post(
+        f"/organizer/orders/{order.reference}", {"amount_naira": "5000", "reason": "Late start"}
+    )
+    assert page.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PARTIALLY_REFUNDED
+    assert order.refunded_kobo == 500_000
+    page = client.post(f"/organizer/orders/{order.reference}", {"amount_naira": "999999"})
+    assert page.status_code == 400
+    assert "At most ₦15,800.00 can still be refunded." in page.content.decode()
+    page = client.post(f"/organizer/orders/{order.reference}", {"amount_naira": ""})
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert order.refunded_kobo == order.total_kobo
+
+
+def test_staff_refund_in_full_from_the_admin(sandbox, admin_client):
+    order = paid_order(sandbox)
+    admin_client.post(
+        "/admin/orders/order/",
+        {"action": "refund_in_full", "_selected_action": [order.pk]},
+    )
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert Refund.objects.get().source == "staff"
