@@ -30,15 +30,37 @@ class PromoForm(forms.Form):
 
 
 class RefundForm(forms.Form):
+    items = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Tickets to refund",
+        help_text="Ticked tickets are cancelled and go back on sale. "
+        "Tick none to refund money only.",
+    )
     amount_naira = forms.DecimalField(
         min_value=0.01,
         decimal_places=2,
         max_digits=12,
         required=False,
         label="Amount to refund (₦)",
-        help_text="Leave empty to refund everything that is left.",
+        help_text="Leave empty to refund the ticked tickets' price, or everything left.",
     )
     reason = forms.CharField(max_length=255, required=False)
+
+    def __init__(self, *args, order=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if order is not None:
+            open_items = order.items.select_related("ticket_type").filter(refunded_at__isnull=True)
+            self.fields["items"].choices = [
+                (
+                    str(item.pk),
+                    " · ".join(filter(None, [item.ticket_type.name, item.attendee_name])),
+                )
+                for item in open_items
+            ]
+
+    def item_ids(self) -> list[int]:
+        return [int(pk) for pk in self.cleaned_data.get("items") or []]
 
     def amount_kobo(self) -> int | None:
         amount = self.cleaned_data.get("amount_naira")

@@ -95,6 +95,9 @@ class OrderItem(models.Model):
     )
     unit_price_kobo = models.BigIntegerField()
     attendee_name = models.CharField(max_length=150, blank=True)
+    refunded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when this admission was refunded (ticket void)."
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -156,11 +156,11 @@ def place_order(
     """Create the pending order for a live hold. Idempotent per hold: a second call (a
     double-clicked Pay) returns the order the first one made."""
     hold = Hold.objects.select_for_update().select_related("event").get(pk=hold.pk)
+    if hold.buyer_id != buyer.pk:
+        raise HoldExpired()
     existing = Order.objects.filter(hold=hold).first()
     if existing is not None:
         return existing
-    if hold.buyer_id != buyer.pk:
-        raise HoldExpired()
     if not hold_is_live(hold):
         raise HoldExpired()
     event = hold.event
@@ -343,10 +343,26 @@ def expire_unpaid_orders() -> int:
     return count
 
 
+def _refund_items(items) -> None:
+    """Void these admissions' tickets and put their stock back, once per item."""
+    for item in items:
+        if not OrderItem.objects.filter(pk=item.pk, refunded_at__isnull=True).update(
+            refunded_at=timezone.now()
+        ):
+            continue
+        Ticket.objects.filter(order_item=item, status=Ticket.Status.VALID).update(
+            status=Ticket.Status.VOID
+        )
+        tickets.return_sold(ticket_type_id=item.ticket_type_id, quantity=1, seat_id=item.seat_id)
+
+
 @transaction.atomic
-def apply_refund(*, order: Order, amount_kobo: int, source: str, actor=None, note="") -> str:
+def apply_refund(
+    *, order: Order, amount_kobo: int, source: str, actor=None, note="", item_ids=()
+) -> str:
     """Paystack confirmed a refund of `amount_kobo`: move the order to refunded or partially
-    refunded. A full refund of a paid order voids its tickets and puts the stock back."""
+    refunded. The refunded admissions (all of them for a full refund) get their tickets voided
+    and their stock put back; a money-only partial refund leaves the tickets valid."""
     order = Order.objects.select_for_update().get(pk=order.pk)
     amount = min(int(amount_kobo), order.total_kobo - order.refunded_kobo)
     refunded = order.refunded_kobo + max(amount, 0)
@@ -363,14 +379,11 @@ def apply_refund(*, order: Order, amount_kobo: int, source: str, actor=None, not
     )
     if not moved:
         return "ignored"
-    if to == S.REFUNDED and was_paid:
-        Ticket.objects.filter(order=order, status=Ticket.Status.VALID).update(
-            status=Ticket.Status.VOID
-        )
-        for item in order.items.all():
-            tickets.return_sold(
-                ticket_type_id=item.ticket_type_id, quantity=1, seat_id=item.seat_id
-            )
+    if was_paid:
+        items = order.items.filter(refunded_at__isnull=True)
+        if to != S.REFUNDED:
+            items = items.filter(pk__in=list(item_ids))
+        _refund_items(items)
     order_id = order.pk
     transaction.on_commit(lambda: order_refunded.send(sender=Order, order_id=order_id))
     return to

@@ -269,7 +269,7 @@ def _organizer_order(request, reference):
 @require_http_methods(["GET", "POST"])
 def organizer_order(request, reference):
     order = _organizer_order(request, reference)
-    form = RefundForm(request.POST or None)
+    form = RefundForm(request.POST or None, order=order)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -280,6 +280,7 @@ def organizer_order(request, reference):
                     actor=request.user,
                     source="organizer",
                     reason=form.cleaned_data.get("reason", ""),
+                    item_ids=form.item_ids(),
                 )
             except payments.RefundRefused as error:
                 messages.error(request, error.message)

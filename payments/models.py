@@ -79,6 +79,12 @@ class Refund(models.Model):
     )
     paystack_refund_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     reason = models.CharField(max_length=255, blank=True)
+    items = models.ManyToManyField(
+        "orders.OrderItem",
+        blank=True,
+        related_name="refunds",
+        help_text="Admissions refunded (their tickets are voided). A full refund covers all.",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -46,10 +46,10 @@ def start_payment(*, order: Order) -> str:
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status != S.PENDING:
             raise orders.OrderClosed("This order is no longer awaiting payment.")
+        if order.hold_id is None or not orders.hold_is_live(order.hold):
+            raise orders.HoldExpired()
         if order.authorization_url:
             return order.authorization_url
-        if not orders.hold_is_live(order.hold):
-            raise orders.HoldExpired()
         try:
             started = gateway.initialize(
                 reference=order.reference,
@@ -179,16 +179,32 @@ def pending_refund_kobo(order: Order) -> int:
 
 
 def request_refund(
-    *, order: Order, amount_kobo: int | None, actor=None, source: str, reason: str = ""
+    *,
+    order: Order,
+    amount_kobo: int | None,
+    actor=None,
+    source: str,
+    reason: str = "",
+    item_ids=(),
 ) -> Refund:
-    """Ask Paystack to refund `amount_kobo` (None = everything left). The order changes only
-    when Paystack confirms (the API answer says processed, or refund.processed arrives)."""
+    """Ask Paystack to refund `amount_kobo` — None means the chosen admissions' prices
+    (`item_ids`), or everything left. The order changes only when Paystack confirms (the API
+    answer says processed, or refund.processed arrives)."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (S.PAID, S.PARTIALLY_REFUNDED):
             raise RefundRefused("Only paid orders can be refunded.")
         left = order.total_kobo - order.refunded_kobo - pending_refund_kobo(order)
-        amount = left if amount_kobo is None else int(amount_kobo)
+        wanted = {int(pk) for pk in item_ids}
+        items = list(order.items.filter(pk__in=wanted, refunded_at__isnull=True))
+        if len(items) != len(wanted):
+            raise RefundRefused("One of those tickets is not on this order or already refunded.")
+        if amount_kobo is not None:
+            amount = int(amount_kobo)
+        elif items:
+            amount = min(sum(item.unit_price_kobo for item in items), left)
+        else:
+            amount = left
         if amount <= 0 or left <= 0:
             raise RefundRefused("Nothing is left to refund on this order.")
         if amount > left:
@@ -196,6 +212,7 @@ def request_refund(
         refund = Refund.objects.create(
             order=order, amount_kobo=amount, requested_by=actor, source=source, reason=reason
         )
+        refund.items.set(items)
     send_refund(refund_id=refund.pk)
     refund.refresh_from_db()
     return refund
@@ -236,6 +253,7 @@ def confirm_refund(*, refund: Refund, source: str) -> bool:
             source=source,
             actor=refund.requested_by,
             note=f"refund of {refund.amount_kobo} kobo confirmed ({refund.source})",
+            item_ids=list(refund.items.values_list("pk", flat=True)),
         )
     return True
 

@@ -185,3 +185,30 @@ def test_staff_refund_in_full_from_the_admin(sandbox, admin_client):
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
     assert Refund.objects.get().source == "staff"
+
+
+def test_the_organizer_refunds_one_ticket_of_three_and_only_that_one_is_void(sandbox, client):
+    ticket_type = TicketTypeFactory(capacity=10, price_kobo=1_000_000)
+    order = paid_order(sandbox, ticket_type=ticket_type, quantity=3)
+    issue_tickets(order)
+    first, second, third = order.items.all()
+    client.force_login(order.event.organizer.user)
+    session = client.session
+    session["active_role"] = "organizer"
+    session.save()
+    page = client.get(f"/organizer/orders/{order.reference}")
+    assert "Tickets to refund" in page.content.decode()
+    page = client.post(f"/organizer/orders/{order.reference}", {"items": [second.pk]})
+    assert page.status_code == 302
+    order.refresh_from_db()
+    assert order.status == Order.Status.PARTIALLY_REFUNDED
+    assert order.refunded_kobo == 1_000_000  # the ticket's price; the fee is not refunded
+    statuses = dict(order.tickets.values_list("order_item_id", "status"))
+    assert statuses == {first.pk: "valid", second.pk: "void", third.pk: "valid"}
+    assert counts(ticket_type) == (0, 2)
+    # Refunding the rest voids the others and returns their stock; the refunded one stays.
+    services.request_refund(order=order, amount_kobo=None, source="organizer")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert set(order.tickets.values_list("status", flat=True)) == {"void"}
+    assert counts(ticket_type) == (0, 0)
