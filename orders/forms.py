@@ -95,6 +95,7 @@ class PromoCodeForm(forms.ModelForm):
             "events": forms.CheckboxSelectMultiple,
             "ticket_types": forms.CheckboxSelectMultiple,
         }
+        labels = {"kind": "Type of discount", "is_active": "Active (buyers can use it)"}
         help_texts = {
             "events": "Leave all unticked for every one of your events.",
             "ticket_types": "Leave all unticked for every ticket type.",

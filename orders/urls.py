@@ -11,6 +11,7 @@ urlpatterns = [
     path("checkout/success", views.success, name="success"),
     path("orders/<str:reference>", views.detail, name="detail"),
     path("orders/<str:reference>/pay", views.pay, name="pay"),
+    path("orders/<str:reference>/cancel", views.cancel, name="cancel"),
     path("organizer/orders/<str:reference>", views.organizer_order, name="organizer_order"),
     path("organizer/events/<int:event_id>/refunds", views.event_refunds, name="event_refunds"),
 ]

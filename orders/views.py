@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from accounts.decorators import organizer_required
 from getiickets.errors import DomainError
@@ -16,6 +17,8 @@ from orders.models import Order
 from payments import services as payments
 from payments.models import RefundBatch
 from tickets.models import Hold
+
+PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
 
 
 def _profile_gate(request):
@@ -157,6 +160,17 @@ def pay(request, reference):
 
 @login_required
 @require_POST
+def cancel(request, reference):
+    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    if services.cancel(order=order, actor=request.user, source="buyer"):
+        messages.success(request, "Your order was cancelled and the tickets went back on sale.")
+    else:
+        messages.error(request, "This order can no longer be cancelled.")
+    return redirect("orders:detail", reference=order.reference)
+
+
+@login_required
+@require_POST
 def promo(request):
     hold = services.active_hold_for(buyer=request.user, hold_id=request.POST.get("hold"))
     if hold is None or hold.status != Hold.Status.ACTIVE:
@@ -164,6 +178,8 @@ def promo(request):
     error = None
     if request.POST.get("action") == "remove":
         request.session.pop(_promo_key(hold), None)
+    elif is_ratelimited(request, group="promo", key="user", rate=PROMO_TRIES, increment=True):
+        error = "Too many promo codes tried. Please wait a minute and try again."
     else:
         form = PromoForm(request.POST)
         code = form.data.get("code", "").strip()

@@ -168,3 +168,26 @@ def test_orders_are_seen_by_their_buyer_only(client, hold):
     assert client.get(f"/checkout/success?reference={order.reference}").status_code == 404
     client.logout()
     assert client.get(f"/orders/{order.reference}").status_code == 302
+
+
+def test_the_buyer_cancels_an_unpaid_order_and_the_tickets_go_back(client, hold):
+    order = order_for(hold=hold)
+    client.force_login(hold.buyer)
+    page = client.get(f"/checkout?hold={hold.pk}")
+    assert "Cancel this order" in page.content.decode()
+    client.post(f"/orders/{order.reference}/cancel")
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
+    hold.refresh_from_db()
+    assert hold.status == Hold.Status.RELEASED
+    client.force_login(UserFactory())
+    assert client.post(f"/orders/{order.reference}/cancel").status_code == 404
+
+
+def test_guessing_promo_codes_is_slowed_down(buyer_client, hold):
+    for i in range(20):
+        buyer_client.post(
+            "/checkout/promo", {"hold": hold.pk, "code": f"G{i}"}, HTTP_HX_REQUEST="1"
+        )
+    page = buyer_client.post("/checkout/promo", {"hold": hold.pk, "code": "X"}, HTTP_HX_REQUEST="1")
+    assert "Too many promo codes tried" in page.content.decode()
