@@ -107,8 +107,8 @@ class OrderEvent(models.Model):
     """Append-only log of an order's transitions: who or what, when, from which state."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, choices=Order.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -374,7 +374,7 @@ def apply_refund(
         to=to,
         source=source,
         actor=actor,
-        note=note or f"refunded {amount} kobo",
+        note=note or f"refunded {amount / 100:,.2f} naira",
         refunded_kobo=refunded,
     )
     if not moved:

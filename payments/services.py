@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from getiickets.errors import DomainError
+from getiickets.templatetags.money import format_naira
 from orders import services as orders
 from orders.models import Order
 from payments import gateway
@@ -94,7 +95,8 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
                 problems.append(f"currency {payment.currency or '?'} is not {settings.CURRENCY}")
             if payment.amount_kobo != order.total_kobo:
                 problems.append(
-                    f"amount {payment.amount_kobo} kobo, order total {order.total_kobo} kobo"
+                    f"paid {format_naira(payment.amount_kobo)}, "
+                    f"order total {format_naira(order.total_kobo)}"
                 )
             fields = dict(
                 order=order,
@@ -252,7 +254,7 @@ def confirm_refund(*, refund: Refund, source: str) -> bool:
             amount_kobo=refund.amount_kobo,
             source=source,
             actor=refund.requested_by,
-            note=f"refund of {refund.amount_kobo} kobo confirmed ({refund.source})",
+            note=f"refund of {format_naira(refund.amount_kobo)} confirmed ({refund.source})",
             item_ids=list(refund.items.values_list("pk", flat=True)),
         )
     return True

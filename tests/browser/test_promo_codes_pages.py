@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from orders.models import PromoCode
+from tests.checkout_helpers import sandbox  # noqa: F401
 from tests.conftest import DESKTOP, PHONE
 from tests.factories import EventFactory, OrganizerFactory
 
@@ -46,3 +47,29 @@ def test_organizer_creates_and_deactivates_a_promo_code(
     page.get_by_role("button", name="Deactivate").click()
     page.get_by_text("deactivated").wait_for()
     assert not PromoCode.objects.get().is_active
+
+
+def test_organizer_refunds_one_ticket_from_the_order_page(
+    sandbox,  # noqa: F811
+    page_factory,
+    screenshot,
+):
+    from orders.models import Order
+    from payments import services
+    from tests.checkout_helpers import order_for, sandbox_choose
+    from tests.factories import TicketTypeFactory
+
+    ticket_type = TicketTypeFactory(name="VIP", price_kobo=2_500_000)
+    order = order_for(ticket_type=ticket_type, quantity=2)
+    sandbox_choose(services.start_payment(order=order), "pay")
+    page = organizer_page(page_factory, PHONE, ticket_type.event.organizer, sandbox.url)
+    page.goto(f"{sandbox.url}/organizer/orders/{order.reference}")
+    page.get_by_label("VIP").first.check()
+    screenshot(page, "organizer-order-refund-phone")
+    page.get_by_role("button", name="Refund through Paystack").click()
+    page.get_by_text("Refund confirmed by Paystack.").wait_for()
+    screenshot(page, "organizer-order-refunded-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    order.refresh_from_db()
+    assert order.status == Order.Status.PARTIALLY_REFUNDED
+    assert order.refunded_kobo == 2_500_000

@@ -93,7 +93,7 @@ def test_less_money_than_the_order_is_flagged_and_the_order_stays_unpaid(sandbox
     assert started_order.status == Order.Status.PENDING
     payment = Payment.objects.get()
     assert payment.status == Payment.Status.MISMATCH
-    assert "amount" in payment.note
+    assert "order total" in payment.note
     assert started_order.hold.status == "active"
 
 
