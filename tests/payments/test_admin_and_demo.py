@@ -23,7 +23,7 @@ def test_staff_read_orders_with_items_payments_and_history(admin_client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "Mismatch — needs staff" in html
-    assert "pending" in html
+    assert "Awaiting payment" in html
     for url in (
         "/admin/payments/payment/",
         "/admin/payments/webhookevent/",
