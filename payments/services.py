@@ -5,6 +5,7 @@ UNIQUE Paystack reference on Payment, after checking status, amount and currency
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -160,7 +161,7 @@ def confirm(*, reference: str, source: str) -> tuple[str, gateway.VerifiedPaymen
 def reverify_pending_payments() -> int:
     """Re-verify pending orders whose Paystack transaction was started (bank transfer and USSD
     finish later) — while their hold is still live, or just lapsed, so value is not lost."""
-    window = timezone.now() - timezone.timedelta(seconds=settings.HOLD_SECONDS)
+    window = timezone.now() - timedelta(seconds=settings.HOLD_SECONDS)
     applied = 0
     for order in Order.objects.filter(
         status=S.PENDING, payment_started_at__isnull=False, hold__expires_at__gte=window
@@ -215,7 +216,14 @@ def request_refund(
             order=order, amount_kobo=amount, requested_by=actor, source=source, reason=reason
         )
         refund.items.set(items)
-    send_refund(refund_id=refund.pk)
+    try:
+        send_refund(refund_id=refund.pk)
+    except gateway.GatewayError:
+        # Asked in person: say so now and free the amount for another try.
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
+            status=Refund.Status.FAILED
+        )
+        raise
     refund.refresh_from_db()
     return refund
 

@@ -212,3 +212,19 @@ def test_the_organizer_refunds_one_ticket_of_three_and_only_that_one_is_void(san
     assert order.status == Order.Status.REFUNDED
     assert set(order.tickets.values_list("status", flat=True)) == {"void"}
     assert counts(ticket_type) == (0, 0)
+
+
+def test_a_refund_paystack_cannot_take_is_reported_and_can_be_tried_again(sandbox, settings):
+    order = paid_order(sandbox)
+    good = settings.PAYSTACK_BASE_URL
+    settings.PAYSTACK_BASE_URL = "http://127.0.0.1:9"
+    settings.PAYSTACK_TIMEOUT_SECONDS = 2
+    with pytest.raises(services.gateway.GatewayError):
+        services.request_refund(order=order, amount_kobo=None, source="organizer")
+    assert Refund.objects.get().status == Refund.Status.FAILED
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    settings.PAYSTACK_BASE_URL = good
+    services.request_refund(order=order, amount_kobo=None, source="organizer")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
