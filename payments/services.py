@@ -315,7 +315,14 @@ def run_refund_batch(*, batch_id: int) -> RefundBatch:
     if batch.status == RefundBatch.Status.DONE:
         return batch
     RefundBatch.objects.filter(pk=batch_id).update(status=RefundBatch.Status.RUNNING)
-    for order in Order.objects.paid().filter(event_id=batch.event_id).exclude(total_kobo=0):
+    live = [Refund.Status.REQUESTED, Refund.Status.PENDING, Refund.Status.PROCESSED]
+    orders_left = (
+        Order.objects.paid()
+        .filter(event_id=batch.event_id)
+        .exclude(total_kobo=0)
+        .exclude(refunds__source="event", refunds__status__in=live)  # a re-run skips them
+    )
+    for order in orders_left:
         try:
             request_refund(
                 order=order, amount_kobo=None, source="event", reason="The event was cancelled."

@@ -228,3 +228,15 @@ def test_a_refund_paystack_cannot_take_is_reported_and_can_be_tried_again(sandbo
     services.request_refund(order=order, amount_kobo=None, source="organizer")
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
+
+
+def test_running_the_event_refund_batch_again_refunds_nobody_twice(sandbox):
+    ticket_type = TicketTypeFactory(capacity=20)
+    order = paid_order(sandbox, ticket_type=ticket_type, quantity=1)
+    event_cancelled.send(sender=None, event=ticket_type.event)
+    batch = RefundBatch.objects.get()
+    RefundBatch.objects.filter(pk=batch.pk).update(status="running")  # as if a worker died
+    services.run_refund_batch(batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert (batch.refunded, batch.failed) == (1, 0)
+    assert Refund.objects.filter(order=order).count() == 1
