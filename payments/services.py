@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
@@ -120,6 +121,16 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
                     to_status=order.status,
                     source=source,
                     note=("payment mismatch: " + "; ".join(problems))[:255],
+                )
+                reference = order.reference
+                note = "; ".join(problems)
+                transaction.on_commit(
+                    lambda: mail_admins(
+                        f"Paystack payment mismatch on {reference}",
+                        f"Order {reference} stays unpaid: {note}. See the admin (Payments, "
+                        "status Mismatch).",
+                        fail_silently=True,
+                    )
                 )
                 return "mismatch"
             record = Payment.objects.create(status=Payment.Status.SUCCESS, **fields)

@@ -9,9 +9,9 @@ import pytest
 
 from payments import gateway
 
-pytestmark = [pytest.mark.needs_services, pytest.mark.django_db(transaction=True)]
 
-
+@pytest.mark.needs_services
+@pytest.mark.django_db(transaction=True)
 def test_the_adapter_follows_the_settings_on_every_call(sandbox, settings):
     started = gateway.initialize(
         reference="GT-ADAPTER01",
@@ -33,6 +33,8 @@ def test_the_adapter_follows_the_settings_on_every_call(sandbox, settings):
     assert gateway.verify("GT-ADAPTER01").reference == "GT-ADAPTER01"
 
 
+@pytest.mark.needs_services
+@pytest.mark.django_db(transaction=True)
 def test_the_sandbox_refuses_a_wrong_secret_key(sandbox):
     import requests
 

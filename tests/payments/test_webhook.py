@@ -161,3 +161,10 @@ def test_an_oversized_body_is_refused_before_it_is_read(sandbox, started_order, 
 def test_metadata_as_a_string_empty_or_zero_is_fine(sandbox, started_order):
     body = paid_sandbox_tx(started_order, metadata="")
     assert post(sandbox, body).json()["outcome"] == "applied"
+
+
+def test_staff_are_emailed_about_a_mismatch(sandbox, started_order, settings, mailoutbox):
+    settings.ADMINS = [("Ops", "ops@getiickets.ng")]
+    body = paid_sandbox_tx(started_order, amount=100)
+    post(sandbox, body)
+    assert any(started_order.reference in m.subject for m in mailoutbox)
