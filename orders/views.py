@@ -95,6 +95,8 @@ def checkout(request):
         if order.status in services.PAID_STATES:
             return redirect(f"{reverse('orders:success')}?reference={order.reference}")
         if order.status == Order.Status.PENDING and services.hold_is_live(hold):
+            if request.method == "POST":  # a second click on Pay: the same Paystack page
+                return _go_pay(request, order)
             return render(request, "orders/pay.html", {"order": order, "hold": hold})
         return _expired_redirect(request, hold)
     if not services.hold_is_live(hold):

@@ -125,3 +125,22 @@ def test_fifty_buyers_racing_for_the_last_ten_uses_of_a_promo_code_get_exactly_t
     promo.refresh_from_db()
     assert promo.uses == 25
     assert Order.objects.filter(promo_code=promo).count() == 10
+
+
+def test_a_late_second_click_on_pay_goes_to_the_same_paystack_page(sandbox):
+    hold = hold_for()
+    session = http_session_for(hold.buyer, sandbox)
+    page = session.get(f"{sandbox.url}/checkout?hold={hold.pk}", timeout=10)
+    form = {
+        "csrfmiddlewaretoken": csrf_from(page.text),
+        "full_name": "Ada",
+        "email": "ada@example.ng",
+        "phone": "08031234567",
+    }
+    first, second = (
+        session.post(f"{sandbox.url}/checkout?hold={hold.pk}", data=form, allow_redirects=False)
+        for _ in range(2)
+    )
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert SandboxTransaction.objects.count() == 1
