@@ -42,6 +42,7 @@ SEEDERS = [
     "getiickets.demo.seed_users",
     "accounts.demo.seed_demo_organizer",
     "events.demo.seed_events",
+    "orders.demo.seed_promo_codes",
     "organizer.demo.seed_operations",
     "tickets.demo.seed_fulfilled_order",
 ]

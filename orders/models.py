@@ -3,6 +3,14 @@ from django.db import models
 from django.db.models import F, Q
 
 
+class OrderQuerySet(models.QuerySet):
+    def awaiting_payment(self):
+        return self.filter(status=Order.Status.PENDING)
+
+    def paid(self):
+        return self.filter(status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED])
+
+
 class Order(models.Model):
     """A purchase. State changes only through orders.services, each logged in OrderEvent."""
 
@@ -33,12 +41,21 @@ class Order(models.Model):
     )
     subtotal_kobo = models.BigIntegerField(default=0)
     discount_kobo = models.BigIntegerField(default=0)
-    fee_kobo = models.BigIntegerField(default=0)
+    fee_kobo = models.BigIntegerField(default=0, help_text="Service fee paid by the buyer.")
+    absorbed_fee_kobo = models.BigIntegerField(
+        default=0, help_text="Service fee absorbed by the organizer (not in the total)."
+    )
     total_kobo = models.BigIntegerField(default=0)
     refunded_kobo = models.BigIntegerField(default=0)
+    # One Paystack transaction per order: initialised once, its URL reused on every Pay click.
+    authorization_url = models.URLField(max_length=500, blank=True)
+    access_code = models.CharField(max_length=100, blank=True)
+    payment_started_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -57,6 +74,14 @@ class Order(models.Model):
     def __str__(self):
         return self.reference
 
+    @property
+    def is_free(self) -> bool:
+        return self.total_kobo == 0
+
+    @property
+    def refundable_kobo(self) -> int:
+        return self.total_kobo - self.refunded_kobo
+
 
 class OrderItem(models.Model):
     """One admission: one ticket is issued per item."""
@@ -70,6 +95,9 @@ class OrderItem(models.Model):
     )
     unit_price_kobo = models.BigIntegerField()
     attendee_name = models.CharField(max_length=150, blank=True)
+    refunded_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when this admission was refunded (ticket void)."
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -79,8 +107,8 @@ class OrderEvent(models.Model):
     """Append-only log of an order's transitions: who or what, when, from which state."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, choices=Order.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Order.Status.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -203,3 +231,19 @@ class WaitlistEntry(models.Model):
 
     def __str__(self):
         return f"{self.email} waiting for {self.ticket_type or self.event} ×{self.quantity}"
+
+
+class PromoRedemption(models.Model):
+    """One use of a promo code by one order. `released_at` set = the use was given back."""
+
+    promo_code = models.ForeignKey(PromoCode, on_delete=models.CASCADE, related_name="redemptions")
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="redemption")
+    buyer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="promo_redemptions"
+    )
+    discount_kobo = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,6 +1,11 @@
 from celery import shared_task
 
-from orders import waitlist
+from orders import services, waitlist
+
+
+@shared_task(acks_late=True)
+def expire_unpaid_orders() -> int:
+    return services.expire_unpaid_orders()
 
 
 @shared_task(acks_late=True)

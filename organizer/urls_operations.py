@@ -14,6 +14,11 @@ urlpatterns = [
     path("events/<int:event_id>/orders.csv", orders.export_orders, name="export_orders"),
     path("events/<int:event_id>/attendees.csv", orders.export_attendees, name="export_attendees"),
     path("events/<int:event_id>/orders/<str:reference>", orders.order_detail, name="order_detail"),
+    path(
+        "events/<int:event_id>/orders/<str:reference>/resend",
+        orders.order_resend,
+        name="order_resend",
+    ),
     path("events/<int:event_id>/waitlist", waitlist.waitlist_page, name="waitlist"),
     path(
         "events/<int:event_id>/waitlist/<int:entry_id>/remove",

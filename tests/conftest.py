@@ -68,8 +68,17 @@ def _clean_cache_and_redis():
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(tmp_path, settings):
+    """Uploads and private ticket files go to this test's tmp folder, never the checkout."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.PRIVATE_MEDIA_ROOT = str(tmp_path / "private_media")
+    if settings.STORAGES["private"]["BACKEND"].endswith("FileSystemStorage"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "private": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": settings.PRIVATE_MEDIA_ROOT, "base_url": None},
+            },
+        }
 
 
 @pytest.fixture(autouse=True)

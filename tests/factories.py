@@ -209,3 +209,13 @@ def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, *
     if sold:
         TicketType.objects.filter(pk=ticket_type.pk).update(sold=F("sold") + quantity)
     return order, tickets
+
+
+class PromoCodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "orders.PromoCode"
+
+    organizer = factory.SubFactory(OrganizerFactory)
+    code = factory.Sequence(lambda n: f"PROMO{n}")
+    kind = "percent"
+    value = 1_000  # 10 %

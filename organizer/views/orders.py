@@ -1,12 +1,17 @@
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from accounts.decorators import organizer_required
+from getiickets.errors import DomainError
 from orders.models import Order
 from organizer import services
 from organizer.filters import OrderFilter
+from tickets import fulfilment
 
 PAGE_SIZE = 25
 
@@ -38,19 +43,6 @@ def order_list(request, event_id):
     )
 
 
-def optional_url(name: str, *attempts) -> str | None:
-    """The URL of an endpoint another area provides, or None when it is not there (yet).
-
-    Each attempt is (args, kwargs); the first that reverses wins.
-    """
-    for args, kwargs in attempts:
-        try:
-            return reverse(name, args=args, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return None
-
-
 @organizer_required
 def order_detail(request, event_id, reference):
     event = services.event_for(request.user.organizer, event_id)
@@ -65,24 +57,31 @@ def order_detail(request, event_id, reference):
         "items": order.items.select_related("ticket_type", "seat"),
         "tickets": tickets,
         "history": order.history.select_related("actor"),
-        "refund_url": refundable
-        and optional_url(
-            "orders:organizer_refund",
-            ((), {"reference": order.reference}),
-            ((order.pk,), {}),
-            ((), {"event_id": event.pk, "reference": order.reference}),
-        ),
-        # The checkout area's organizer order page carries the refund form (a link, not a POST).
+        # The orders app's organizer page carries the refund form (full or chosen tickets).
         "refund_page_url": refundable
-        and optional_url("orders:organizer_order", ((), {"reference": order.reference})),
+        and reverse("orders:organizer_order", kwargs={"reference": order.reference}),
         "resend_url": order.status != Order.Status.PENDING
-        and optional_url(
-            "tickets:resend",
-            ((), {"reference": order.reference}),
-            ((order.pk,), {}),
-        ),
+        and reverse("organizer:order_resend", args=[event.pk, order.reference]),
     }
     return render(request, "organizer/ops/order_detail.html", context)
+
+
+@require_POST
+@organizer_required
+@ratelimit(key="user", rate="10/h", block=False)
+def order_resend(request, event_id, reference):
+    event = services.event_for(request.user.organizer, event_id)
+    order = get_object_or_404(Order, event=event, reference=reference)
+    if getattr(request, "limited", False):
+        messages.error(request, "Tickets for this order were resent several times; try later.")
+    else:
+        try:
+            fulfilment.request_resend(order=order)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Tickets are being sent to {order.email} again.")
+    return redirect("organizer:order_detail", event.pk, order.reference)
 
 
 def _csv_response(filename, header, rows):

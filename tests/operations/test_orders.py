@@ -9,6 +9,7 @@ from django.utils import timezone
 from orders.models import OrderEvent
 from organizer.services import safe_cell
 from tests.factories import OrderFactory, UserFactory, paid_order_with_tickets
+from tickets import fulfilment
 
 pytestmark = pytest.mark.django_db
 
@@ -78,14 +79,38 @@ def test_order_detail_shows_history_and_tickets(organizer_client, event, orders)
     assert "Regular" in text
 
 
-def test_refund_and_resend_buttons_appear_only_when_those_endpoints_exist(
-    organizer_client, event, orders
+def test_organizer_resends_the_tickets_of_their_own_order(
+    organizer_client, event, regular, django_capture_on_commit_callbacks, mailoutbox
 ):
-    text = organizer_client.get(
-        reverse("organizer:order_detail", args=[event.pk, orders[0].reference])
+    order = OrderFactory(event=event, items=1, items__ticket_type=regular)
+    with django_capture_on_commit_callbacks(execute=True):
+        fulfilment.enqueue_fulfilment(order.pk)
+    assert [m.to for m in mailoutbox] == [[order.email]]
+
+    detail = organizer_client.get(
+        reverse("organizer:order_detail", args=[event.pk, order.reference])
     ).content.decode()
-    # Neither orders:organizer_refund nor tickets:resend exist in this build.
-    assert "Refund…" not in text and "Resend tickets" not in text
+    assert "Resend tickets" in detail and "Refund…" in detail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organizer_client.post(
+            reverse("organizer:order_resend", args=[event.pk, order.reference])
+        )
+    assert response.status_code == 302
+    assert len(mailoutbox) == 2 and mailoutbox[-1].to == [order.email]
+
+
+def test_another_organizers_order_cannot_be_resent(organizer_client, regular):
+    stranger = OrderFactory(items=1)
+    response = organizer_client.post(
+        reverse("organizer:order_resend", args=[stranger.event_id, stranger.reference])
+    )
+    assert response.status_code == 404
+
+
+def test_resend_is_a_post(organizer_client, event, orders):
+    url = reverse("organizer:order_resend", args=[event.pk, orders[0].reference])
+    assert organizer_client.get(url).status_code == 405
 
 
 def test_order_export_streams_filtered_orders_as_csv(organizer_client, event, orders):

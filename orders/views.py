@@ -1,0 +1,345 @@
+"""Checkout, payment return, order pages and the organizer's refund pages. Thin: each view
+parses input, calls one service and renders; DomainError becomes a message and a 4xx."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from accounts.decorators import organizer_required
+from getiickets.errors import DomainError
+from orders import services
+from orders.forms import CheckoutForm, PromoForm, RefundForm
+from orders.models import Order
+from payments import services as payments
+from payments.models import RefundBatch
+from tickets.models import Hold
+
+PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
+
+
+def _profile_gate(request):
+    """Swap point for accounts' buyer-profile gate; checkout collects name and phone itself,
+    so nothing is required beyond signing in for now. Returns a response to stop, or None."""
+    return None
+
+
+def _event_url(event) -> str:
+    try:
+        return reverse("events:detail", kwargs={"slug": event.slug})
+    except NoReverseMatch:
+        return f"/events/{event.slug}"
+
+
+def _promo_key(hold) -> str:
+    return f"checkout_promo_{hold.pk}"
+
+
+def _applied_promo(request, hold):
+    """The promo code kept in the session for this hold, re-validated now (None if refused)."""
+    code = request.session.get(_promo_key(hold))
+    if not code:
+        return None, None
+    try:
+        return services.validate_promo(code=code, buyer=request.user, hold=hold), None
+    except services.PromoRefused as refused:
+        request.session.pop(_promo_key(hold), None)
+        return None, refused.message
+
+
+def _item_labels(hold) -> list[str]:
+    labels = []
+    for line in hold.lines.select_related("ticket_type").order_by("ticket_type_id"):
+        for i in range(line.quantity):
+            labels.append(f"{line.ticket_type.name} {i + 1}")
+    return labels
+
+
+def _price_context(request, hold, promo_error=None):
+    promo, refused = _applied_promo(request, hold)
+    quote = services.quote_for_hold(hold=hold, promo=promo)
+    return {
+        "hold": hold,
+        "quote": quote,
+        "promo": promo,
+        "promo_error": promo_error or refused,
+        "promo_form": PromoForm(),
+    }
+
+
+def _expired_redirect(request, hold):
+    messages.warning(
+        request,
+        "Your reservation has expired and the tickets went back on sale. "
+        "Please choose your tickets again.",
+    )
+    return redirect(_event_url(hold.event))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkout(request):
+    if (stop := _profile_gate(request)) is not None:
+        return stop
+    hold = services.active_hold_for(buyer=request.user, hold_id=request.GET.get("hold"))
+    if hold is None:
+        if request.GET.get("hold"):
+            raise Http404("No such reservation.")
+        messages.info(request, "You have no tickets reserved. Choose an event to start.")
+        return redirect("/")
+    order = Order.objects.filter(hold=hold).first()
+    if order is not None:
+        if order.status in services.PAID_STATES:
+            return redirect(f"{reverse('orders:success')}?reference={order.reference}")
+        if order.status == Order.Status.PENDING and services.hold_is_live(hold):
+            if request.method == "POST":  # a second click on Pay: the same Paystack page
+                return _go_pay(request, order)
+            return render(request, "orders/pay.html", {"order": order, "hold": hold})
+        return _expired_redirect(request, hold)
+    if not services.hold_is_live(hold):
+        return _expired_redirect(request, hold)
+
+    user = request.user
+    labels = _item_labels(hold)
+    initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone or None}
+    form = CheckoutForm(request.POST or None, items=labels, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            promo, _ = _applied_promo(request, hold)
+            try:
+                order = services.place_order(
+                    buyer=user,
+                    hold=hold,
+                    details=services.BuyerDetails(
+                        full_name=form.cleaned_data["full_name"],
+                        email=form.cleaned_data["email"],
+                        phone=form.cleaned_data["phone"].as_e164,
+                    ),
+                    attendee_names=form.attendee_names(),
+                    promo_code=promo.code if promo else "",
+                )
+                return _go_pay(request, order)
+            except services.HoldExpired:
+                return _expired_redirect(request, hold)
+            except DomainError as error:
+                messages.error(request, error.message)
+                status = error.status_code
+        else:
+            status = 400
+    context = _price_context(request, hold)
+    context.update({"form": form, "attendee_fields": [form[n] for n in form.attendee_fields]})
+    return render(request, "orders/checkout.html", context, status=status)
+
+
+def _go_pay(request, order):
+    """Free orders complete at once; others go to Paystack (the same page on every click)."""
+    try:
+        if order.total_kobo == 0:
+            services.complete_free_order(order=order, actor=request.user)
+            return redirect(f"{reverse('orders:success')}?reference={order.reference}")
+        return redirect(payments.start_payment(order=order))
+    except services.HoldExpired:
+        return _expired_redirect(request, order.hold)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(f"{reverse('orders:checkout')}?hold={order.hold_id}")
+
+
+@login_required
+@require_POST
+def pay(request, reference):
+    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    if order.status in services.PAID_STATES:
+        return redirect(f"{reverse('orders:success')}?reference={order.reference}")
+    if order.status != Order.Status.PENDING:
+        return _expired_redirect(request, order.hold)
+    return _go_pay(request, order)
+
+
+@login_required
+@require_POST
+def cancel(request, reference):
+    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    if services.cancel(order=order, actor=request.user, source="buyer"):
+        messages.success(request, "Your order was cancelled and the tickets went back on sale.")
+    else:
+        messages.error(request, "This order can no longer be cancelled.")
+    return redirect("orders:detail", reference=order.reference)
+
+
+@login_required
+@require_POST
+def promo(request):
+    hold = services.active_hold_for(buyer=request.user, hold_id=request.POST.get("hold"))
+    if hold is None or hold.status != Hold.Status.ACTIVE:
+        raise Http404("No such reservation.")
+    error = None
+    if request.POST.get("action") == "remove":
+        request.session.pop(_promo_key(hold), None)
+    elif is_ratelimited(request, group="promo", key="user", rate=PROMO_TRIES, increment=True):
+        error = "Too many promo codes tried. Please wait a minute and try again."
+    else:
+        form = PromoForm(request.POST)
+        code = form.data.get("code", "").strip()
+        try:
+            found = services.validate_promo(code=code, buyer=request.user, hold=hold)
+            request.session[_promo_key(hold)] = found.code
+        except services.PromoRefused as refused:
+            error = refused.message
+    if request.headers.get("HX-Request"):
+        context = _price_context(request, hold, promo_error=error)
+        return render(request, "orders/_price.html", context, status=200)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            "Promo code removed."
+            if request.POST.get("action") == "remove"
+            else "Promo code applied.",
+        )
+    return redirect(f"{reverse('orders:checkout')}?hold={hold.pk}")
+
+
+@login_required
+@require_GET
+def callback(request):
+    """The buyer returns from Paystack: verify, then success, confirming or back to checkout."""
+    reference = request.GET.get("reference") or request.GET.get("trxref") or ""
+    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    if order.status not in services.PAID_STATES:
+        outcome, verified = payments.confirm(reference=order.reference, source="callback")
+        order.refresh_from_db()
+        if order.status not in services.PAID_STATES:
+            status = verified.status if verified else ""
+            if outcome == "mismatch":
+                messages.error(
+                    request,
+                    "Your payment did not match this order. Our team has been alerted and "
+                    "will contact you.",
+                )
+                return redirect("orders:detail", reference=order.reference)
+            if outcome == "late_refunded":
+                messages.warning(
+                    request,
+                    "Your payment arrived after the reservation expired and the tickets had "
+                    "sold out. It is being refunded in full.",
+                )
+                return redirect("orders:detail", reference=order.reference)
+            if status in ("failed", "abandoned", "reversed"):
+                messages.error(request, "The payment did not go through. You can try again below.")
+                if order.status == Order.Status.PENDING and order.hold_id:
+                    return redirect(f"{reverse('orders:checkout')}?hold={order.hold_id}")
+                return redirect("orders:detail", reference=order.reference)
+            return redirect(f"{reverse('orders:confirming')}?reference={order.reference}")
+    return redirect(f"{reverse('orders:success')}?reference={order.reference}")
+
+
+@login_required
+@require_GET
+def confirming(request):
+    order = get_object_or_404(Order, reference=request.GET.get("reference", ""), buyer=request.user)
+    if order.status in services.PAID_STATES:
+        return redirect(f"{reverse('orders:success')}?reference={order.reference}")
+    return render(request, "orders/confirming.html", {"order": order})
+
+
+@login_required
+@require_GET
+def success(request):
+    order = get_object_or_404(
+        Order.objects.select_related("event"),
+        reference=request.GET.get("reference", ""),
+        buyer=request.user,
+    )
+    if order.status not in services.PAID_STATES:
+        return redirect("orders:detail", reference=order.reference)
+    return render(request, "orders/success.html", {"order": order})
+
+
+@login_required
+@require_GET
+def detail(request, reference):
+    order = get_object_or_404(
+        Order.objects.select_related("event", "promo_code"), reference=reference, buyer=request.user
+    )
+    return render(
+        request,
+        "orders/detail.html",
+        {"order": order, "items": order.items.select_related("ticket_type", "seat")},
+    )
+
+
+# --- Organizer: refunds -------------------------------------------------------------------
+def _organizer_order(request, reference):
+    return get_object_or_404(
+        Order.objects.select_related("event"),
+        reference=reference,
+        event__organizer=request.user.organizer,
+    )
+
+
+@organizer_required
+@require_http_methods(["GET", "POST"])
+def organizer_order(request, reference):
+    order = _organizer_order(request, reference)
+    form = RefundForm(request.POST or None, order=order)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                refund = payments.request_refund(
+                    order=order,
+                    amount_kobo=form.amount_kobo(),
+                    actor=request.user,
+                    source="organizer",
+                    reason=form.cleaned_data.get("reason", ""),
+                    item_ids=form.item_ids(),
+                )
+            except payments.RefundRefused as error:
+                messages.error(request, error.message)
+                status = error.status_code
+            except payments.gateway.GatewayError as error:
+                messages.error(request, f"Paystack could not take the refund: {error}")
+                status = 502
+            else:
+                messages.success(
+                    request,
+                    "Refund confirmed by Paystack."
+                    if refund.status == refund.Status.PROCESSED
+                    else "Refund sent to Paystack; the order updates when Paystack confirms.",
+                )
+                return redirect("orders:organizer_order", reference=order.reference)
+        else:
+            status = 400
+    return render(
+        request,
+        "orders/organizer_order.html",
+        {
+            "order": order,
+            "form": form,
+            "items": order.items.select_related("ticket_type", "seat"),
+            "refunds": order.refunds.all(),
+            "history": order.history.select_related("actor"),
+        },
+        status=status,
+    )
+
+
+@organizer_required
+@require_GET
+def event_refunds(request, event_id):
+    from events.models import Event
+
+    event = get_object_or_404(Event, pk=event_id, organizer=request.user.organizer)
+    batches = RefundBatch.objects.filter(event=event)
+    template = "orders/_refund_batches.html" if request.headers.get("HX-Request") else None
+    return render(
+        request,
+        template or "orders/event_refunds.html",
+        {"event": event, "batches": batches, "running": any(b.status != "done" for b in batches)},
+    )

@@ -1,0 +1,199 @@
+"""The Paystack adapter: the ONLY module that imports `paystackapi`.
+
+The package keeps its key and base URL in module globals read at import, shares one HTTP
+state object between every instance (a "Borg"), and calls `requests.get/post` with no
+timeout. So on every call this adapter:
+
+* installs, in that shared state, a request object built from the current settings
+  (PAYSTACK_SECRET_KEY, PAYSTACK_BASE_URL) — tests can change settings between calls;
+* sends through `requests.request(..., timeout=settings.PAYSTACK_TIMEOUT_SECONDS)`, so no
+  call can hang a worker;
+* turns network errors, non-JSON bodies and `status: false` answers into GatewayError;
+* normalises Paystack's quirks (metadata as a string, "" or 0; amounts as strings).
+
+`reset()` drops the shared state (tests call it between cases).
+"""
+
+import json
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+import paystackapi
+import requests
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from paystackapi.base import PayStackBase, PayStackRequests
+from paystackapi.refund import Refund
+from paystackapi.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+CHANNELS = ["card", "bank", "ussd", "bank_transfer"]
+
+
+class GatewayError(Exception):
+    """Paystack could not be reached or refused the request."""
+
+
+class _TimedRequests(PayStackRequests):
+    """paystackapi's request object, but every call carries a timeout."""
+
+    def __init__(self, api_url: str, headers: dict, timeout: float):
+        super().__init__(api_url=api_url, headers=headers)
+        self.timeout = timeout
+        self.config = (api_url, headers.get("Authorization"), timeout)
+
+    def _verb(self, verb):
+        return partial(requests.request, verb, timeout=self.timeout)
+
+    def get(self, endpoint, **kwargs):
+        return self._request(self._verb("GET"), endpoint, **kwargs)
+
+    def post(self, endpoint, **kwargs):
+        return self._request(self._verb("POST"), endpoint, **kwargs)
+
+    def put(self, endpoint, **kwargs):
+        return self._request(self._verb("PUT"), endpoint, **kwargs)
+
+
+_lock = threading.Lock()
+
+
+def _configure() -> None:
+    """Point the client at the configured Paystack with the configured key and timeout."""
+    base = settings.PAYSTACK_BASE_URL.rstrip("/") + "/"
+    key = settings.PAYSTACK_SECRET_KEY
+    headers = {"Authorization": f"Bearer {key}"}
+    wanted = (base, headers["Authorization"], float(settings.PAYSTACK_TIMEOUT_SECONDS))
+    with _lock:
+        current = PayStackBase._shared_state.get("requests")
+        if getattr(current, "config", None) == wanted:
+            return
+        paystackapi.SECRET_KEY = key
+        paystackapi.API_URL = base
+        PayStackBase._shared_state["requests"] = _TimedRequests(base, headers, wanted[2])
+
+
+def reset() -> None:
+    """Forget the configured client (tests call this so no state leaks between cases)."""
+    with _lock:
+        PayStackBase._shared_state.pop("requests", None)
+
+
+def _call(fn, *args, **kwargs) -> dict:
+    _configure()
+    try:
+        answer = fn(*args, **kwargs)
+    except (requests.RequestException, ValueError) as exc:  # ValueError: a non-JSON body
+        log.warning("paystack call failed", extra={"error": str(exc)})
+        raise GatewayError("Paystack could not be reached. Please try again.") from exc
+    if not isinstance(answer, dict) or not answer.get("status"):
+        message = answer.get("message") if isinstance(answer, dict) else ""
+        raise GatewayError(message or "Paystack refused the request.")
+    return answer.get("data") or {}
+
+
+def to_kobo(value) -> int:
+    """Paystack amounts are integers in kobo, but sometimes arrive as strings."""
+    if value in (None, ""):
+        return 0
+    try:
+        return int(str(value).split(".")[0])
+    except ValueError:
+        return 0
+
+
+def normalise_metadata(value) -> dict:
+    """metadata can be a dict, a JSON string, "" or 0."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            loaded = json.loads(value)
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+    return {}
+
+
+def _when(value) -> datetime | None:
+    if not value or not isinstance(value, str):
+        return None
+    return parse_datetime(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class VerifiedPayment:
+    status: str  # success, failed, abandoned, ongoing, pending, reversed...
+    amount_kobo: int
+    currency: str
+    reference: str
+    paid_at: datetime | None
+    channel: str
+    metadata: dict
+
+
+def payment_from(data: dict) -> VerifiedPayment:
+    """Read a transaction object (verify answer or charge.success webhook data)."""
+    return VerifiedPayment(
+        status=str(data.get("status") or ""),
+        amount_kobo=to_kobo(data.get("amount")),
+        currency=str(data.get("currency") or "").upper(),
+        reference=str(data.get("reference") or ""),
+        paid_at=_when(data.get("paid_at") or data.get("paidAt")),
+        channel=str(data.get("channel") or ""),
+        metadata=normalise_metadata(data.get("metadata")),
+    )
+
+
+@dataclass(frozen=True)
+class Initialized:
+    authorization_url: str
+    access_code: str
+    reference: str
+
+
+def initialize(
+    *, reference: str, amount_kobo: int, email: str, callback_url: str, metadata: dict
+) -> Initialized:
+    data = _call(
+        Transaction.initialize,
+        reference=reference,
+        amount=int(amount_kobo),
+        email=email,
+        currency="NGN",
+        callback_url=callback_url,
+        metadata=json.dumps(metadata),
+        channels=CHANNELS,
+    )
+    url = data.get("authorization_url")
+    if not url:
+        raise GatewayError("Paystack did not return a payment page.")
+    return Initialized(
+        authorization_url=url,
+        access_code=str(data.get("access_code") or ""),
+        reference=str(data.get("reference") or reference),
+    )
+
+
+def verify(reference: str) -> VerifiedPayment:
+    return payment_from(_call(Transaction.verify, reference))
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    refund_id: str
+    status: str  # pending, processing, processed, failed
+    amount_kobo: int
+
+
+def refund(*, reference: str, amount_kobo: int) -> RefundResult:
+    data = _call(Refund.create, transaction=reference, amount=int(amount_kobo))
+    return RefundResult(
+        refund_id=str(data.get("id") or ""),
+        status=str(data.get("status") or "pending"),
+        amount_kobo=to_kobo(data.get("amount")) or int(amount_kobo),
+    )

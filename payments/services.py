@@ -1,0 +1,384 @@
+"""Payments: start a Paystack transaction once per order, apply a charge exactly once, refunds.
+
+A charge becomes value only through `apply_charge`: under a row lock on the order and a
+UNIQUE Paystack reference on Payment, after checking status, amount and currency.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import mail_admins
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from getiickets.errors import DomainError
+from getiickets.templatetags.money import format_naira
+from orders import services as orders
+from orders.models import Order
+from payments import gateway
+from payments.models import Payment, Refund, RefundBatch, WebhookEvent
+
+log = logging.getLogger(__name__)
+S = Order.Status
+
+
+class PaymentUnavailable(DomainError):
+    """We could not reach the payment provider. Please try again in a moment."""
+
+    status_code = 503
+
+
+class RefundRefused(DomainError):
+    """That refund is not possible."""
+
+    status_code = 400
+
+
+def callback_url() -> str:
+    return settings.SITE_URL + reverse("orders:callback")
+
+
+# --- Starting a payment ------------------------------------------------------------------
+def start_payment(*, order: Order) -> str:
+    """The Paystack page for this order. One transaction per order: the first call initialises
+    it under the order's row lock; every later call (a double-clicked Pay) reuses its URL."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != S.PENDING:
+            raise orders.OrderClosed("This order is no longer awaiting payment.")
+        if order.hold_id is None or not orders.hold_is_live(order.hold):
+            raise orders.HoldExpired()
+        if order.authorization_url:
+            return order.authorization_url
+        try:
+            started = gateway.initialize(
+                reference=order.reference,
+                amount_kobo=order.total_kobo,
+                email=order.email,
+                callback_url=callback_url(),
+                metadata={
+                    "order_reference": order.reference,
+                    "event": order.event.title,
+                    "buyer_name": order.full_name,
+                },
+            )
+        except gateway.GatewayError as exc:
+            raise PaymentUnavailable(str(exc)) from exc
+        Order.objects.filter(pk=order.pk).update(
+            authorization_url=started.authorization_url,
+            access_code=started.access_code,
+            payment_started_at=timezone.now(),
+        )
+        return started.authorization_url
+
+
+# --- Applying a charge ---------------------------------------------------------------------
+def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
+    """Give value for a successful Paystack charge, exactly once.
+
+    Returns one of: "applied", "duplicate", "mismatch", "unmatched", "not_successful",
+    "late_refunded".
+    """
+    if payment.status != "success":
+        return "not_successful"
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().filter(reference=payment.reference).first()
+            if order is None:
+                log.warning("paystack charge for an unknown reference %s", payment.reference)
+                return "unmatched"
+            if Payment.objects.filter(paystack_reference=payment.reference).exists():
+                return "duplicate"
+            problems = []
+            if payment.currency != settings.CURRENCY:
+                problems.append(f"currency {payment.currency or '?'} is not {settings.CURRENCY}")
+            if payment.amount_kobo != order.total_kobo:
+                problems.append(
+                    f"paid {format_naira(payment.amount_kobo)}, "
+                    f"order total {format_naira(order.total_kobo)}"
+                )
+            fields = dict(
+                order=order,
+                paystack_reference=payment.reference,
+                amount_kobo=payment.amount_kobo,
+                currency=payment.currency or "?",
+                channel=payment.channel,
+                paid_at=payment.paid_at,
+                source=source,
+            )
+            if problems:
+                Payment.objects.create(
+                    status=Payment.Status.MISMATCH, note="; ".join(problems)[:255], **fields
+                )
+                from orders.models import OrderEvent
+
+                OrderEvent.objects.create(
+                    order=order,
+                    from_status=order.status,
+                    to_status=order.status,
+                    source=source,
+                    note=("payment mismatch: " + "; ".join(problems))[:255],
+                )
+                reference = order.reference
+                note = "; ".join(problems)
+                transaction.on_commit(
+                    lambda: mail_admins(
+                        f"Paystack payment mismatch on {reference}",
+                        f"Order {reference} stays unpaid: {note}. See the admin (Payments, "
+                        "status Mismatch).",
+                        fail_silently=True,
+                    )
+                )
+                return "mismatch"
+            record = Payment.objects.create(status=Payment.Status.SUCCESS, **fields)
+            outcome = orders.mark_paid(order=order, source=source)
+            if outcome == "sold_out":
+                record.status = Payment.Status.LATE_REFUNDED
+                record.note = "paid after the hold lapsed; sold out, refunded automatically"
+                record.save(update_fields=["status", "note"])
+                refund = Refund.objects.create(
+                    order=order,
+                    amount_kobo=payment.amount_kobo,
+                    source="late_payment",
+                    reason="Paid after the reservation expired and the tickets sold out.",
+                )
+                refund_id = refund.pk
+                transaction.on_commit(lambda: _send_refund_later(refund_id))
+                return "late_refunded"
+            return "applied"
+    except IntegrityError:
+        # Somebody else inserted this reference between our check and insert.
+        return "duplicate"
+
+
+def _send_refund_later(refund_id: int) -> None:
+    from payments.tasks import send_refund
+
+    send_refund.delay(refund_id)
+
+
+def confirm(*, reference: str, source: str) -> tuple[str, gateway.VerifiedPayment | None]:
+    """Ask Paystack about a transaction and apply it if it succeeded (callback and job)."""
+    try:
+        verified = gateway.verify(reference)
+    except gateway.GatewayError:
+        return "unreachable", None
+    return apply_charge(payment=verified, source=source), verified
+
+
+def reverify_pending_payments() -> int:
+    """Re-verify pending orders whose Paystack transaction was started (bank transfer and USSD
+    finish later) — while their hold is still live, or just lapsed, so value is not lost."""
+    window = timezone.now() - timedelta(seconds=settings.HOLD_SECONDS)
+    applied = 0
+    for order in Order.objects.filter(
+        status=S.PENDING, payment_started_at__isnull=False, hold__expires_at__gte=window
+    ).only("pk", "reference"):
+        outcome, _ = confirm(reference=order.reference, source="job")
+        applied += outcome == "applied"
+    return applied
+
+
+# --- Refunds -----------------------------------------------------------------------------
+def pending_refund_kobo(order: Order) -> int:
+    return (
+        order.refunds.filter(status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]).aggregate(
+            s=Sum("amount_kobo")
+        )["s"]
+        or 0
+    )
+
+
+def request_refund(
+    *,
+    order: Order,
+    amount_kobo: int | None,
+    actor=None,
+    source: str,
+    reason: str = "",
+    item_ids=(),
+) -> Refund:
+    """Ask Paystack to refund `amount_kobo` — None means the chosen admissions' prices
+    (`item_ids`), or everything left. The order changes only when Paystack confirms (the API
+    answer says processed, or refund.processed arrives)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in (S.PAID, S.PARTIALLY_REFUNDED):
+            raise RefundRefused("Only paid orders can be refunded.")
+        left = order.total_kobo - order.refunded_kobo - pending_refund_kobo(order)
+        wanted = {int(pk) for pk in item_ids}
+        items = list(order.items.filter(pk__in=wanted, refunded_at__isnull=True))
+        if len(items) != len(wanted):
+            raise RefundRefused("One of those tickets is not on this order or already refunded.")
+        if amount_kobo is not None:
+            amount = int(amount_kobo)
+        elif items:
+            amount = min(sum(item.unit_price_kobo for item in items), left)
+        else:
+            amount = left
+        if amount <= 0 or left <= 0:
+            raise RefundRefused("Nothing is left to refund on this order.")
+        if amount > left:
+            raise RefundRefused(f"At most ₦{left / 100:,.2f} can still be refunded.")
+        refund = Refund.objects.create(
+            order=order, amount_kobo=amount, requested_by=actor, source=source, reason=reason
+        )
+        refund.items.set(items)
+    try:
+        send_refund(refund_id=refund.pk)
+    except gateway.GatewayError:
+        # Asked in person: say so now and free the amount for another try.
+        Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
+            status=Refund.Status.FAILED
+        )
+        raise
+    refund.refresh_from_db()
+    return refund
+
+
+def send_refund(*, refund_id: int) -> Refund:
+    """Call Paystack's refund API for a requested refund (idempotent: sent once)."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("order").get(pk=refund_id)
+        if refund.status != Refund.Status.REQUESTED:
+            return refund
+        try:
+            result = gateway.refund(
+                reference=refund.order.reference, amount_kobo=refund.amount_kobo
+            )
+        except gateway.GatewayError as exc:
+            refund.failure = str(exc)[:255]
+            refund.save(update_fields=["failure"])
+            raise
+        refund.paystack_refund_id = result.refund_id or None
+        refund.status = Refund.Status.PENDING
+        refund.save(update_fields=["paystack_refund_id", "status"])
+    if result.status == "processed":
+        confirm_refund(refund=refund, source="refund_api")
+    return refund
+
+
+def confirm_refund(*, refund: Refund, source: str) -> bool:
+    """Paystack says the refund is done: apply it to the order exactly once."""
+    with transaction.atomic():
+        if not Refund.objects.filter(
+            pk=refund.pk, status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]
+        ).update(status=Refund.Status.PROCESSED, processed_at=timezone.now()):
+            return False
+        orders.apply_refund(
+            order=refund.order,
+            amount_kobo=refund.amount_kobo,
+            source=source,
+            actor=refund.requested_by,
+            note=f"refund of {format_naira(refund.amount_kobo)} confirmed ({refund.source})",
+            item_ids=list(refund.items.values_list("pk", flat=True)),
+        )
+    return True
+
+
+def refund_processed(*, data: dict) -> str:
+    """A refund.processed webhook: find our Refund by Paystack id, else by reference+amount."""
+    refund_id = str(data.get("id") or data.get("refund_id") or "")
+    transaction_data = data.get("transaction")
+    reference = str(
+        data.get("transaction_reference")
+        or (transaction_data.get("reference") if isinstance(transaction_data, dict) else "")
+        or ""
+    )
+    amount = gateway.to_kobo(data.get("amount"))
+    refund = Refund.objects.filter(paystack_refund_id=refund_id).first() if refund_id else None
+    if refund is None and reference:
+        refund = (
+            Refund.objects.filter(
+                order__reference=reference,
+                amount_kobo=amount,
+                status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING],
+            )
+            .order_by("created_at")
+            .first()
+        )
+    if refund is None:
+        return "unmatched"
+    return "applied" if confirm_refund(refund=refund, source="webhook") else "duplicate"
+
+
+# --- Event cancelled: refund everything ---------------------------------------------------
+def start_event_refunds(*, event) -> RefundBatch:
+    batch = RefundBatch.objects.create(
+        event=event, total=Order.objects.paid().filter(event=event).exclude(total_kobo=0).count()
+    )
+    batch_id = batch.pk
+
+    def enqueue():
+        from payments.tasks import refund_event_orders
+
+        refund_event_orders.delay(batch_id)
+
+    transaction.on_commit(enqueue)
+    return batch
+
+
+def run_refund_batch(*, batch_id: int) -> RefundBatch:
+    batch = RefundBatch.objects.get(pk=batch_id)
+    if batch.status == RefundBatch.Status.DONE:
+        return batch
+    RefundBatch.objects.filter(pk=batch_id).update(status=RefundBatch.Status.RUNNING)
+    live = [Refund.Status.REQUESTED, Refund.Status.PENDING, Refund.Status.PROCESSED]
+    orders_left = (
+        Order.objects.paid()
+        .filter(event_id=batch.event_id)
+        .exclude(total_kobo=0)
+        .exclude(refunds__source="event", refunds__status__in=live)  # a re-run skips them
+    )
+    for order in orders_left:
+        try:
+            request_refund(
+                order=order, amount_kobo=None, source="event", reason="The event was cancelled."
+            )
+        except (RefundRefused, gateway.GatewayError) as exc:
+            log.warning("event refund failed for %s: %s", order.reference, exc)
+            RefundBatch.objects.filter(pk=batch_id).update(failed=F("failed") + 1)
+        else:
+            RefundBatch.objects.filter(pk=batch_id).update(refunded=F("refunded") + 1)
+    RefundBatch.objects.filter(pk=batch_id).update(
+        status=RefundBatch.Status.DONE, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+# --- Webhooks ------------------------------------------------------------------------------
+def handle_webhook(*, body: bytes, event: dict) -> WebhookEvent:
+    """Store a verified webhook raw, then act on it. Fast: a few queries; refunds that must
+    call Paystack are queued on commit."""
+    kind = str(event.get("event") or "")
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    reference = str(data.get("reference") or data.get("transaction_reference") or "")[:100]
+    record = WebhookEvent.objects.create(
+        event_type=kind[:60], reference=reference, body=body.decode("utf-8", "replace")
+    )
+    if kind == "charge.success":
+        outcome = apply_charge(payment=gateway.payment_from(data), source="webhook")
+        mapping = {
+            "applied": WebhookEvent.Outcome.APPLIED,
+            "duplicate": WebhookEvent.Outcome.DUPLICATE,
+            "mismatch": WebhookEvent.Outcome.MISMATCH,
+            "unmatched": WebhookEvent.Outcome.UNMATCHED,
+            "late_refunded": WebhookEvent.Outcome.LATE,
+            "not_successful": WebhookEvent.Outcome.IGNORED,
+        }
+        record.outcome = mapping[outcome]
+    elif kind == "refund.processed":
+        outcome = refund_processed(data=data)
+        record.outcome = {
+            "applied": WebhookEvent.Outcome.APPLIED,
+            "duplicate": WebhookEvent.Outcome.DUPLICATE,
+            "unmatched": WebhookEvent.Outcome.UNMATCHED,
+        }[outcome]
+    else:
+        record.outcome = WebhookEvent.Outcome.IGNORED
+    record.save(update_fields=["outcome"])
+    return record

@@ -1,0 +1,1 @@
+from tests.checkout_helpers import sandbox  # noqa: F401
