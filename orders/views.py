@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
 from accounts.decorators import organizer_required
 from getiickets.errors import DomainError
 from orders import services
+from accounts.decorators import buyer_profile_required
 from orders.forms import CheckoutForm, PromoForm, RefundForm
 from orders.models import Order
 from payments import services as payments
@@ -21,17 +22,8 @@ from tickets.models import Hold
 PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
 
 
-def _profile_gate(request):
-    """Swap point for accounts' buyer-profile gate; checkout collects name and phone itself,
-    so nothing is required beyond signing in for now. Returns a response to stop, or None."""
-    return None
-
-
 def _event_url(event) -> str:
-    try:
-        return reverse("events:detail", kwargs={"slug": event.slug})
-    except NoReverseMatch:
-        return f"/events/{event.slug}"
+    return reverse("events:detail", kwargs={"slug": event.slug})
 
 
 def _promo_key(hold) -> str:
@@ -79,11 +71,9 @@ def _expired_redirect(request, hold):
     return redirect(_event_url(hold.event))
 
 
-@login_required
+@buyer_profile_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    if (stop := _profile_gate(request)) is not None:
-        return stop
     hold = services.active_hold_for(buyer=request.user, hold_id=request.GET.get("hold"))
     if hold is None:
         if request.GET.get("hold"):
