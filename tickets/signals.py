@@ -1,0 +1,32 @@
+"""Signals other apps listen to.
+
+``stock_freed(sender, ticket_type_ids=[...])`` is sent after commit whenever held or sold
+stock goes back on sale (a release, an expiry, a refund through ``return_sold``); the waitlist
+listens to it to offer the freed tickets.
+"""
+
+from django.dispatch import Signal
+
+stock_freed = Signal()
+
+
+def _forget_counter_on_change(sender, instance, **kwargs):
+    """An organizer changed a ticket type (capacity...): drop its Redis counter after commit;
+    the next hold rebuilds it from the database under the row lock."""
+    from django.db import transaction
+
+    from tickets import gate
+
+    pk = instance.pk
+    transaction.on_commit(lambda: gate.forget_counters([pk]))
+
+
+def connect_receivers():
+    from django.db.models.signals import post_delete, post_save
+
+    from events.models import TicketType
+
+    post_save.connect(_forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-save")
+    post_delete.connect(
+        _forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-delete"
+    )
