@@ -197,16 +197,19 @@ def _next_hold_id() -> int | None:
 
 
 def _gate_take(quantities: dict[int, int]):
-    """Take from the Redis gate; on "sold out", sweep lapsed holds (throttled) and retry once."""
+    """Take from the Redis gate. When it says "sold out", at most once a second per ticket
+    type: release that type's lapsed holds (lazy expiry) and, if the database still has what
+    was asked, heal the counter from the database under the row lock (a give-back lost while
+    Redis hiccupped must not leave tickets unsold), then retry once."""
     taken = gate.take(quantities)
-    if (
-        taken is not None
-        and not taken.ok
-        and gate.throttle(f"sweep:tt:{taken.short}", 1.0)
-        and expire_lapsed_holds(ticket_type_ids=[taken.short])
-    ):
-        taken = gate.take(quantities)
-    return taken
+    if taken is None or taken.ok or not gate.throttle(f"heal:tt:{taken.short}", 1.0):
+        return taken
+    short = taken.short
+    expire_lapsed_holds(ticket_type_ids=[short])
+    if gate.database_available(short, lock=False) >= quantities[short]:
+        with transaction.atomic():
+            gate.set_counter(short, gate.database_available(short, lock=True))
+    return gate.take(quantities)
 
 
 # --- Holds -------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ stock_freed = Signal()
 
 
 def _forget_counter_on_change(sender, instance, **kwargs):
-    """An organizer changed a ticket type (capacity...): drop its Redis counter after commit;
-    the next hold rebuilds it from the database under the row lock."""
+    """An organizer changed a ticket type (capacity...): drop its Redis counter now and after
+    commit. The save holds the row lock until commit, and a rebuild reads the row under that
+    lock, so the next hold rebuilds the counter from the new figures."""
     from django.db import transaction
 
     from tickets import gate
 
     pk = instance.pk
+    gate.forget_counters([pk])
     transaction.on_commit(lambda: gate.forget_counters([pk]))
 
 
@@ -27,6 +29,4 @@ def connect_receivers():
     from events.models import TicketType
 
     post_save.connect(_forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-save")
-    post_delete.connect(
-        _forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-delete"
-    )
+    post_delete.connect(_forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-delete")
