@@ -46,6 +46,7 @@ class _State:
     shas: dict[str, str] = {}  # noqa: RUF012 - process-wide cache
     sources: dict[str, str] = {}  # noqa: RUF012
     down_until: float = 0.0
+    owed: dict[int, int] = {}  # noqa: RUF012 - give-backs deferred by a Redis outage
 
 
 def _source(name: str) -> str:
@@ -80,6 +81,7 @@ def reset() -> None:
     _State.url = ""
     _State.shas = {}
     _State.down_until = 0.0
+    _State.owed = {}
 
 
 def _mark_down(exc: Exception) -> None:
@@ -110,6 +112,8 @@ def _guarded(name: str, keys: list[str], args: list):
     if client() is None:
         return None
     try:
+        if _State.owed:
+            _pay_owed()
         return _run(name, keys, args)
     except ERRORS as exc:
         _mark_down(exc)
@@ -178,9 +182,59 @@ def give_back(quantities: dict[int, int]) -> dict[int, int] | None:
         return {}
     result = _guarded("give_back", [counter_key(i) for i in ids], [quantities[i] for i in ids])
     if result is None:
-        log.warning("hold gate: give-back of %s lost; reconcile_holds will repair", quantities)
+        # The database has the stock back; Redis owes it. Paid on the next gate contact.
+        for i in ids:
+            _State.owed[i] = _State.owed.get(i, 0) + quantities[i]
+        log.warning("hold gate: give-back of %s deferred (Redis unavailable)", quantities)
         return None
     return {i: int(v) for i, v in zip(ids, result, strict=True)}
+
+
+def _pay_owed() -> None:
+    """Give back what a Redis outage made this process owe (exactly once)."""
+    owed, _State.owed = _State.owed, {}
+    ids = sorted(owed)
+    try:
+        _run("give_back", [counter_key(i) for i in ids], [owed[i] for i in ids])
+    except ERRORS:
+        for i in ids:
+            _State.owed[i] = _State.owed.get(i, 0) + owed[i]
+        raise
+
+
+def heal_if_stuck(ticket_type_id: int, database: int, *, quiet_seconds: float = 2.0) -> bool:
+    """The counter says fewer than the database. In a rush that is normal for a moment
+    (takes in flight between the Redis and the database step), so heal only when the same
+    pair (counter, database) has been seen with at least `quiet_seconds` between: nothing
+    moved, the drift is real. Heals under the row lock; True when it changed the counter."""
+    conn = client()
+    if conn is None:
+        return False
+    key = f"{PREFIX}heal:{ticket_type_id}"
+    try:
+        current = conn.get(counter_key(ticket_type_id))
+        if current is None or int(current) >= database:
+            conn.delete(key)
+            return False
+        sample = f"{int(current)}:{database}"
+        seen = conn.get(key)
+        now = time.time()
+        if seen is None or seen.decode().rsplit(":", 1)[0] != sample:
+            conn.set(key, f"{sample}:{now}", ex=60)
+            return False
+        if now - float(seen.decode().rsplit(":", 1)[1]) < quiet_seconds:
+            return False
+        conn.delete(key)
+    except ERRORS as exc:
+        _mark_down(exc)
+        return False
+    with transaction.atomic():
+        fresh = database_available(ticket_type_id, lock=True)
+        previous = set_counter(ticket_type_id, fresh)
+    log.warning(
+        "hold gate: healed counter of ticket type %s from %s to %s", ticket_type_id, previous, fresh
+    )
+    return previous is not False
 
 
 def counters(ticket_type_ids) -> dict[int, int | None] | None:

@@ -197,19 +197,19 @@ def _next_hold_id() -> int | None:
 
 
 def _gate_take(quantities: dict[int, int]):
-    """Take from the Redis gate. When it says "sold out", at most once a second per ticket
-    type: release that type's lapsed holds (lazy expiry) and, if the database still has what
-    was asked, heal the counter from the database under the row lock (a give-back lost while
-    Redis hiccupped must not leave tickets unsold), then retry once."""
+    """Take from the Redis gate. When it says "sold out" (at most once a second per ticket
+    type): release that type's lapsed holds (lazy expiry) and retry; and if the counter has
+    stayed below the database's figure with nothing moving for a while (a give-back lost
+    while Redis hiccupped), heal it from the database under the row lock."""
     taken = gate.take(quantities)
-    if taken is None or taken.ok or not gate.throttle(f"heal:tt:{taken.short}", 1.0):
+    if taken is None or taken.ok or not gate.throttle(f"sweep:tt:{taken.short}", 1.0):
         return taken
     short = taken.short
-    expire_lapsed_holds(ticket_type_ids=[short])
-    if gate.database_available(short, lock=False) >= quantities[short]:
-        with transaction.atomic():
-            gate.set_counter(short, gate.database_available(short, lock=True))
-    return gate.take(quantities)
+    if expire_lapsed_holds(ticket_type_ids=[short]):
+        return gate.take(quantities)
+    if gate.heal_if_stuck(short, gate.database_available(short, lock=False)):
+        return gate.take(quantities)
+    return taken
 
 
 # --- Holds -------------------------------------------------------------------------------
