@@ -359,3 +359,36 @@ def forget_counters(ticket_type_ids) -> None:
         conn.delete(*keys)
     except ERRORS as exc:
         _mark_down(exc)
+
+
+# --- Who holds what (so a sold-out answer can check the buyer's own hold cheaply) -------
+
+
+def buyer_key(event_id: int, buyer_id: int) -> str:
+    return f"{PREFIX}buyer:{event_id}:{buyer_id}"
+
+
+def mark_buyer_hold(event_id: int, buyer_id: int, hold_id: int, *, ttl_seconds: float) -> None:
+    conn = client()
+    if conn is None:
+        return
+    try:
+        conn.set(buyer_key(event_id, buyer_id), str(hold_id), px=max(int(ttl_seconds * 1000), 1))
+    except ERRORS as exc:
+        _mark_down(exc)
+
+
+def unmark_buyer_hold(event_id: int, buyer_id: int, hold_id: str) -> None:
+    # release_seats.lua deletes keys only while they still name this owner.
+    _guarded("release_seats", [buyer_key(event_id, buyer_id)], [str(hold_id)])
+
+
+def buyer_hold(event_id: int, buyer_id: int) -> bool:
+    conn = client()
+    if conn is None:
+        return False
+    try:
+        return bool(conn.exists(buyer_key(event_id, buyer_id)))
+    except ERRORS as exc:
+        _mark_down(exc)
+        return False

@@ -6,6 +6,7 @@ include "tickets/_selector.html" with nothing but `event` and `request` in its c
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
@@ -14,8 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from events.models import Event, Seat, TicketType
-from getiickets.templatetags.money import format_naira
-from tickets import services
+from tickets import gate, services
 from tickets.models import SeatClaim
 
 LOW_STOCK = 10
@@ -34,7 +34,7 @@ def checkout_url(hold=None) -> str:
         url = reverse("orders:checkout")
     except NoReverseMatch:
         url = "/checkout"
-    return url
+    return f"{url}?hold={hold.pk}" if hold is not None else url
 
 
 @dataclass
@@ -87,6 +87,7 @@ class Selector:
     bands: list[dict] = field(default_factory=list)
     error: str = ""
     chosen_seats: list[int] = field(default_factory=list)
+    map_url: str = ""
 
     @property
     def ga_rows(self):
@@ -110,28 +111,43 @@ def pending_selection(request, event: Event) -> dict:
     return pending if pending.get("event") == event.slug else {}
 
 
-def build(event: Event, request=None, *, error: str = "", posted: dict | None = None) -> Selector:
-    types = services.availability(event=event)
+def build(
+    event: Event,
+    request=None,
+    *,
+    error: str = "",
+    posted: dict | None = None,
+    include_map: bool = True,
+) -> Selector:
+    services.sweep_event(event)  # lazy expiry, at most once every few seconds
+    types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
+    types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
+    available = current_availability([t.pk for t in types])
     pending = posted if posted is not None else pending_selection(request, event)
     quantities = {int(k): int(v) for k, v in (pending.get("quantities") or {}).items()}
     chosen_seats = [int(s) for s in pending.get("seats") or []]
-    seat_rows = []
-    if event.is_reserved_seating:
-        seat_rows = list(
-            Seat.objects.filter(event=event)
-            .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
-            .order_by("section__position", "section_id", "y", "x", "pk")
-        )
-    seated_ids = {r[6] for r in seat_rows}
-    rows = [Row(t, t.available, t.pk in seated_ids, quantities.get(t.pk, 0)) for t in types]
+    seated_ids = set(services.seats_of(event.pk).values()) if event.is_reserved_seating else set()
+    rows = [
+        Row(t, available.get(t.pk, 0), t.pk in seated_ids, quantities.get(t.pk, 0)) for t in types
+    ]
     selector = Selector(event=event, rows=rows, error=error, chosen_seats=chosen_seats)
-    if seat_rows:
-        taken = live_seats(event)
-        selector.seat_map, selector.bands = render_seat_map(
-            seat_rows, taken, {t.pk: t for t in types}, set(chosen_seats)
-        )
-        selector.seat_count = len(seat_rows)
+    if seated_ids and include_map:
+        selector.seat_map, selector.bands, selector.seat_count = seat_map(event, types)
+    selector.map_url = reverse("tickets:hold", args=[event.slug]) if seated_ids else ""
     return selector
+
+
+def current_availability(ticket_type_ids) -> dict[int, int]:
+    """Tickets left per type: the gate's counters when it has them, else the database."""
+    counters = gate.counters(ticket_type_ids) or {}
+    out = {pk: max(v, 0) for pk, v in counters.items() if v is not None}
+    missing = [pk for pk in ticket_type_ids if pk not in out]
+    if missing:
+        for pk, capacity, held, sold in TicketType.objects.filter(pk__in=missing).values_list(
+            "pk", "capacity", "held", "sold"
+        ):
+            out[pk] = max(capacity - held - sold, 0)
+    return out
 
 
 def live_seats(event: Event) -> set[int]:
@@ -145,30 +161,48 @@ def live_seats(event: Event) -> set[int]:
     )
 
 
-def render_seat_map(seat_rows, taken: set[int], types: dict, chosen: set[int]):
+MAP_SECONDS = 1.0
+_maps: dict[int, tuple[float, str, list, int]] = {}
+
+
+def seat_map(event: Event, types: list[TicketType]):
+    """The rendered SVG (shared by everyone for a second per process), legend, seat count."""
+    now = time.monotonic()
+    cached = _maps.get(event.pk)
+    if cached is None or now - cached[0] > MAP_SECONDS:
+        seat_rows = list(
+            Seat.objects.filter(event=event)
+            .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
+            .order_by("section__position", "section_id", "y", "x", "pk")
+        )
+        svg, bands = render_seat_map(seat_rows, live_seats(event), {t.pk: t for t in types})
+        cached = _maps[event.pk] = (now, svg, bands, len(seat_rows))
+        if len(_maps) > 50:
+            _maps.clear()
+    return cached[1], cached[2], cached[3]
+
+
+def render_seat_map(seat_rows, taken: set[int], types: dict):
     """A compact SVG: one <circle> per seat; sections as labelled groups.
 
     Built as a string (a template loop is too slow for 5,000 seats). Roles, tabindex and
     aria-checked are added by seatmap.js (roving focus); aria-labels are server-side.
     """
     bands = {}
-    for tt_id in sorted({r[6] for r in seat_rows}, key=lambda i: (types[i].price_kobo, i)):
-        if tt_id in types:
-            bands[tt_id] = len(bands) % 6
+    for tt_id in sorted(
+        {r[6] for r in seat_rows if r[6] in types}, key=lambda i: (types[i].price_kobo, i)
+    ):
+        bands[tt_id] = len(bands) % 6
     # Layout: use the builder's x/y when set; otherwise a grid by section, row and order.
-    use_xy = any(r[4] or r[5] for r in seat_rows)
     placed = []
-    if use_xy:
+    if any(r[4] or r[5] for r in seat_rows):
         xs = sorted({r[4] for r in seat_rows})
         steps = [b - a for a, b in zip(xs, xs[1:], strict=False) if b > a]
-        pitch = min(steps) if steps else 20
-        scale = 20 / pitch
-        for r in seat_rows:
-            placed.append((r, r[4] * scale, r[5] * scale))
+        scale = 20 / (min(steps) if steps else 20)
+        placed = [(r, r[4] * scale, r[5] * scale) for r in seat_rows]
     else:
-        y = 0
+        y, x = 0, 0
         current_section = current_row = None
-        x = 0
         for r in seat_rows:
             if r[1] != current_section:
                 y += 40 if current_section is not None else 0
@@ -188,26 +222,34 @@ def render_seat_map(seat_rows, taken: set[int], types: dict, chosen: set[int]):
         f'role="group" aria-label="Seat map" data-seatmap>'
         f'<text x="{width / 2:.0f}" y="14" class="stage" text-anchor="middle">STAGE</text>'
     ]
+    append = out.append
     section = None
+    rows_escaped: dict[str, str] = {}
     for r, px, py in placed:
         pk, section_name, row_label, number, _x, _y, tt_id = r
         if section_name != section:
             if section is not None:
-                out.append("</g>")
+                append("</g>")
             section = section_name
-            out.append(f'<g role="group" aria-label="Section {escape(section_name)}">')
-        state = " x" if pk in taken else (" on" if pk in chosen else "")
-        t = types.get(tt_id)
-        price = format_naira(t.price_kobo) if t else ""
-        out.append(
-            f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
-            f'class="s b{bands.get(tt_id, 0)}{state}" data-id="{pk}" data-t="{tt_id}" '
-            f'aria-label="{escape(section_name)} row {escape(row_label)} seat {escape(number)}'
-            f', {price}{", taken" if pk in taken else ""}"/>'
-        )
+            append(f'<g role="group" aria-label="Section {escape(section_name)}">')
+        row = rows_escaped.get(row_label)
+        if row is None:
+            row = rows_escaped[row_label] = escape(row_label)
+        if pk in taken:
+            append(
+                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
+                f'class="s b{bands.get(tt_id, 0)} x" data-id="{pk}" '
+                f'aria-label="Row {row} seat {escape(number)}, taken"/>'
+            )
+        else:
+            append(
+                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
+                f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" '
+                f'aria-label="Row {row} seat {escape(number)}"/>'
+            )
     if section is not None:
-        out.append("</g>")
-    out.append("</svg>")
+        append("</g>")
+    append("</svg>")
     legend = [
         {
             "band": band,

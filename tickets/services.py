@@ -14,6 +14,7 @@ Redis is down, the database path alone still sells correctly.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from datetime import timedelta
 
@@ -130,6 +131,14 @@ def _on_stock_freed(event_id: int, freed: dict[int, int], crossed_zero: bool) ->
         _bump_event(event_id)
 
 
+def _forget_map(event_id) -> None:
+    """This process's cached seat map of the event is out of date (other workers' copies
+    live a second at most)."""
+    from tickets.selector import _maps
+
+    _maps.pop(event_id, None)
+
+
 def _check_event_on_sale(event: Event) -> None:
     if event.status != Event.Status.PUBLISHED or event.ends_at <= timezone.now():
         raise SalesClosed("This event is not on sale.")
@@ -227,18 +236,26 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
     if not wanted:
         raise InvalidSelection("Choose at least one ticket.")
     _check_event_on_sale(event)
-    types = {t.pk: t for t in event.ticket_types.filter(pk__in=wanted)}
+    catalogue = ticket_types_of(event.pk)
+    types = {pk: catalogue[pk] for pk in wanted if pk in catalogue}
     if set(types) != set(wanted):
         raise InvalidSelection()
     for pk, quantity in wanted.items():
         _check_ticket_type(types[pk], quantity)
-    _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
-    _release_active_hold(buyer=buyer, event=event)
+    if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
+        _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
 
+    # The gate first: the crowd that cannot get a ticket is turned away here.
     taken = _gate_take(wanted)
+    if taken is not None and not taken.ok and gate.buyer_hold(event.pk, buyer.pk):
+        # What is missing may be the buyer's own previous hold: replace it, try again.
+        _release_active_hold(buyer=buyer, event=event)
+        taken = gate.take(wanted)
     if taken is not None and not taken.ok:
         raise SoldOut(_sold_out_message(types[taken.short]))
     try:
+        _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
+        _release_active_hold(buyer=buyer, event=event)
         hold, emptied = _hold_tickets_in_database(buyer=buyer, event=event, wanted=wanted)
     except Exception as exc:
         if taken is not None:
@@ -251,9 +268,39 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
         if isinstance(exc, SoldOut) and "ticket_type_id" in exc.context:
             raise SoldOut(_sold_out_message(types[exc.context["ticket_type_id"]])) from exc
         raise
-    if emptied:
-        transaction.on_commit(lambda: _bump_event(event.pk))
+    _after_hold_committed(hold, emptied)
     return hold
+
+
+def _after_hold_committed(hold: Hold, emptied: bool) -> None:
+    event_id, buyer_id, pk, ttl = hold.event_id, hold.buyer_id, hold.pk, settings.HOLD_SECONDS
+    _forget_map(event_id)
+
+    def after_commit():
+        _forget_map(event_id)
+        gate.mark_buyer_hold(event_id, buyer_id, pk, ttl_seconds=ttl + HOLD_GRACE_SECONDS)
+        if emptied:
+            _bump_event(event_id)
+
+    transaction.on_commit(after_commit)
+
+
+# A short per-process memory of each event's ticket types (names, prices, limits, windows):
+# the hot path does not read them from the database on every request. `held`/`sold` in these
+# copies are stale by design and never used for decisions.
+CATALOGUE_SECONDS = 2.0
+_catalogue: dict[int, tuple[float, dict[int, TicketType]]] = {}
+
+
+def ticket_types_of(event_id: int) -> dict[int, TicketType]:
+    now = time.monotonic()
+    cached = _catalogue.get(event_id)
+    if cached is None or now - cached[0] > CATALOGUE_SECONDS:
+        types = {t.pk: t for t in TicketType.objects.filter(event_id=event_id)}
+        _catalogue[event_id] = cached = (now, types)
+        if len(_catalogue) > 500:
+            _catalogue.clear()
+    return cached[1]
 
 
 def _sold_out_message(ticket_type: TicketType) -> str:
@@ -289,32 +336,55 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int]) -> Hold:
     if not seat_ids:
         raise InvalidSelection("Choose at least one seat.")
     _check_event_on_sale(event)
-    seats = list(
-        Seat.objects.filter(event=event, pk__in=seat_ids, is_blocked=False).select_related(
-            "ticket_type"
-        )
-    )
-    if len(seats) != len(seat_ids):
+    bookable = seats_of(event.pk)
+    if any(s not in bookable for s in seat_ids):
         raise InvalidSelection("One of those seats cannot be booked.")
-    counts = Counter(s.ticket_type_id for s in seats)
-    types = {s.ticket_type_id: s.ticket_type for s in seats}
+    counts = dict(Counter(bookable[s] for s in seat_ids))
+    catalogue = ticket_types_of(event.pk)
     for pk, count in counts.items():
-        if types[pk].event_id != event.pk:
+        if pk not in catalogue:
             raise InvalidSelection()
-        _check_ticket_type(types[pk], count, seated=True)
-    _check_account_limit(buyer=buyer, event=event, quantity=len(seats))
-    _release_active_hold(buyer=buyer, event=event)
+        _check_ticket_type(catalogue[pk], count, seated=True)
+    if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
+        _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
     try:
-        return _hold_seats_once(buyer=buyer, event=event, seats=seats, counts=dict(counts))
+        return _hold_seats_once(buyer=buyer, event=event, seat_ids=seat_ids, counts=counts)
     except SeatTaken:
-        # Lazily release lapsed holds on these seats; if that freed any, try once more.
-        if not expire_lapsed_holds(seat_ids=seat_ids):
+        # The seat may be in the buyer's own previous hold (a new selection replaces it), or
+        # in a lapsed hold not yet released (released lazily here, at most once a second).
+        retry = False
+        if gate.client() is None or gate.buyer_hold(event.pk, buyer.pk):
+            retry = Hold.objects.filter(buyer=buyer, event=event, status="active").exists()
+            _release_active_hold(buyer=buyer, event=event)
+        if gate.throttle(f"sweep:seats:{event.pk}", 1.0) and expire_lapsed_holds(
+            event=event, limit=500
+        ):
+            retry = True
+        if not retry:
             raise
-    return _hold_seats_once(buyer=buyer, event=event, seats=seats, counts=dict(counts))
+    return _hold_seats_once(buyer=buyer, event=event, seat_ids=seat_ids, counts=counts)
 
 
-def _hold_seats_once(*, buyer, event, seats, counts) -> Hold:
-    seat_ids = [s.pk for s in seats]
+_seat_catalogue: dict[int, tuple[float, dict[int, int]]] = {}
+
+
+def seats_of(event_id: int) -> dict[int, int]:
+    """{seat id: ticket type id} of the event's bookable seats (a short per-process memory)."""
+    now = time.monotonic()
+    cached = _seat_catalogue.get(event_id)
+    if cached is None or now - cached[0] > CATALOGUE_SECONDS:
+        seats = dict(
+            Seat.objects.filter(event_id=event_id, is_blocked=False).values_list(
+                "pk", "ticket_type_id"
+            )
+        )
+        _seat_catalogue[event_id] = cached = (now, seats)
+        if len(_seat_catalogue) > 100:
+            _seat_catalogue.clear()
+    return cached[1]
+
+
+def _hold_seats_once(*, buyer, event, seat_ids, counts) -> Hold:
     hold_id = _next_hold_id()
     owner = str(hold_id)
     claimed = None
@@ -330,6 +400,8 @@ def _hold_seats_once(*, buyer, event, seats, counts) -> Hold:
         raise SoldOut()
     emptied = False
     try:
+        _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
+        _release_active_hold(buyer=buyer, event=event)
         with transaction.atomic():
             try:
                 hold = Hold.objects.create(
@@ -342,7 +414,9 @@ def _hold_seats_once(*, buyer, event, seats, counts) -> Hold:
                 raise HoldInProgress() from exc
             try:
                 with transaction.atomic():
-                    SeatClaim.objects.bulk_create([SeatClaim(seat=s, hold=hold) for s in seats])
+                    SeatClaim.objects.bulk_create(
+                        [SeatClaim(seat_id=s, hold=hold) for s in seat_ids]
+                    )
             except IntegrityError as exc:  # the partial unique index: somebody has one of them
                 raise SeatTaken() from exc
             for ticket_type_id, count in sorted(counts.items()):
@@ -359,8 +433,7 @@ def _hold_seats_once(*, buyer, event, seats, counts) -> Hold:
         if claimed is not None:
             gate.release_seats(seat_ids, owner=owner)
         raise
-    if emptied:
-        transaction.on_commit(lambda: _bump_event(event.pk))
+    _after_hold_committed(hold, emptied)
     return hold
 
 
@@ -403,8 +476,14 @@ def release_hold(*, hold: Hold, status: str = Hold.Status.RELEASED) -> bool:
         )
     owner, event_id = str(hold.pk), hold.event_id
 
+    buyer_id = hold.buyer_id
+
     def after_commit():
+        if seat_ids:
+            _forget_map(event_id)
         gate.release_seats(seat_ids, owner=owner)
+        if buyer_id:
+            gate.unmark_buyer_hold(event_id, buyer_id, owner)
         _on_stock_freed(event_id, freed, crossed_zero)
 
     transaction.on_commit(after_commit)

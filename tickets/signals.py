@@ -23,10 +23,26 @@ def _forget_counter_on_change(sender, instance, **kwargs):
     transaction.on_commit(lambda: gate.forget_counters([pk]))
 
 
+def clear_catalogues(*args, **kwargs):
+    """Drop the per-process short memories of events, ticket types and seats."""
+    from tickets import selector, services, views
+
+    services._catalogue.clear()
+    services._seat_catalogue.clear()
+    selector._maps.clear()
+    views._events.clear()
+
+
 def connect_receivers():
     from django.db.models.signals import post_delete, post_save
 
-    from events.models import TicketType
+    from events.models import Event, Seat, SeatSection, TicketType
+
+    for model in (Event, TicketType, Seat, SeatSection):
+        post_save.connect(clear_catalogues, sender=model, dispatch_uid=f"cat-save-{model.__name__}")
+        post_delete.connect(
+            clear_catalogues, sender=model, dispatch_uid=f"cat-del-{model.__name__}"
+        )
 
     post_save.connect(_forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-save")
     post_delete.connect(_forget_counter_on_change, sender=TicketType, dispatch_uid="gate-tt-delete")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("holds/<int:pk>", views.hold_detail, name="hold_detail"),
     path("holds/<int:pk>/release", views.release, name="release"),
     path("bench/ceiling", views.bench_ceiling, name="bench_ceiling"),
+    path("bench/buy/<int:pk>", views.bench_buy, name="bench_buy"),
 ]

@@ -1,11 +1,13 @@
 """Hold pages: the ticket selector (htmx partial), holds of quantities and seats, the hold
 summary with its countdown, release. Views parse, call one service, render."""
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -28,18 +30,32 @@ def _ip_rate(group, request):
     return getattr(settings, "HOLD_RATE_LIMIT_PER_IP", "120/m")
 
 
+EVENT_SECONDS = 2.0
+_events: dict[str, tuple[float, Event]] = {}
+
+
 def _event(slug) -> Event:
-    return get_object_or_404(
-        Event.objects.select_related("venue"), slug=slug, status=Event.Status.PUBLISHED
-    )
+    """The published event (a short per-process memory: the hot path reads it every time)."""
+    now = time.monotonic()
+    cached = _events.get(slug)
+    if cached is None or now - cached[0] > EVENT_SECONDS:
+        event = get_object_or_404(
+            Event.objects.select_related("venue"), slug=slug, status=Event.Status.PUBLISHED
+        )
+        if len(_events) > 500:
+            _events.clear()
+        cached = _events[slug] = (now, event)
+    return cached[1]
 
 
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _selector_response(request, event, *, error="", status=200, posted=None, resume=False):
-    sel = selector.build(event, request, error=error, posted=posted)
+def _selector_response(
+    request, event, *, error="", status=200, posted=None, resume=False, include_map=True
+):
+    sel = selector.build(event, request, error=error, posted=posted, include_map=include_map)
     context = {"event": event, "selector": sel, "resume": resume}
     if _is_htmx(request):
         return render(request, "tickets/_selector.html", context, status=status)
@@ -112,8 +128,14 @@ def hold(request, slug):
             buyer=request.user, event=event, quantities=form.cleaned_data["quantities"]
         )
     except DomainError as exc:
+        # The answer to a quantity request leaves the seat map out (a link leads to it).
         return _selector_response(
-            request, event, error=str(exc), status=exc.status_code, posted=posted
+            request,
+            event,
+            error=str(exc),
+            status=exc.status_code,
+            posted=posted,
+            include_map=False,
         )
     _forget(request)
     return _after_hold(request, new_hold)
@@ -203,3 +225,13 @@ def bench_ceiling(request):
     if not settings.BENCHMARK_MODE:
         raise Http404
     return render(request, "tickets/bench_ceiling.html", {"title": "ceiling"})
+
+
+@require_POST
+def bench_buy(request, pk):
+    """BENCHMARK_MODE only: stands in for checkout + payment by selling the buyer's hold."""
+    if not settings.BENCHMARK_MODE or not request.user.is_authenticated:
+        raise Http404
+    hold = get_object_or_404(Hold, pk=pk, buyer=request.user)
+    sold = services.sell_hold(hold=hold)
+    return HttpResponse("sold" if sold else "gone", status=200 if sold else 410)

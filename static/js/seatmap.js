@@ -43,7 +43,8 @@
         input.type = "hidden"; input.name = "seat"; input.value = id;
         inputs.appendChild(input);
         var el = byId[id];
-        if (el) { total += prices[el.getAttribute("data-t")] || 0; }
+        var band = el ? /\bb(\d)\b/.exec(el.getAttribute("class")) : null;
+        if (band) { total += prices[band[1]] || 0; }
       });
       if (!ids.length) {
         summary.textContent = "No seats chosen.";

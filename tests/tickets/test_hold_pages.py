@@ -75,7 +75,8 @@ def test_asking_for_more_than_is_left_says_sold_out_with_409(client, event):
 def test_per_order_maximum_and_minimum(client, event):
     client.force_login(UserFactory())
     regular = tt(event, "Regular")
-    TicketType.objects.filter(pk=regular.pk).update(max_per_order=4, min_per_order=2)
+    regular.max_per_order, regular.min_per_order = 4, 2
+    regular.save()
     url = reverse("tickets:hold", args=[event.slug])
     response = client.post(url, {f"qty_{regular.pk}": 5})
     assert response.status_code == 400
@@ -112,12 +113,14 @@ def test_sales_window_and_unpublished_events(client, event):
 
     client.force_login(UserFactory())
     regular = tt(event, "Regular")
-    TicketType.objects.filter(pk=regular.pk).update(sales_start=timezone.now() + timedelta(days=1))
+    regular.sales_start = timezone.now() + timedelta(days=1)
+    regular.save()
     url = reverse("tickets:hold", args=[event.slug])
     response = client.post(url, {f"qty_{regular.pk}": 1})
     assert response.status_code == 400
     assert "goes on sale" in response.content.decode()
-    Event.objects.filter(pk=event.pk).update(status=Event.Status.DRAFT)
+    event.status = Event.Status.DRAFT
+    event.save()
     assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 404
 
 
@@ -188,7 +191,8 @@ def test_seat_map_and_seat_hold(client):
     page = client.get(reverse("tickets:availability", args=[event.slug]))
     text = page.content.decode()
     assert text.count('class="s b0"') == 3
-    assert 'aria-label="Orchestra row A seat 1' in text
+    assert 'aria-label="Section Orchestra"' in text
+    assert 'aria-label="Row A seat 1"' in text
     client.force_login(UserFactory())
     response = client.post(
         reverse("tickets:hold_seats", args=[event.slug]), {"seat": [seats[0].pk, seats[1].pk]}
