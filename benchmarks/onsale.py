@@ -404,6 +404,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 state["stop"] = True
             headers = {"Cookie": f"sessionid={buyer.session}; csrftoken={buyer.csrf}"}
             if method == "POST":
+                headers["HX-Request"] = "true"  # the selector's forms post through htmx
                 headers["X-CSRFToken"] = buyer.csrf
                 headers["Referer"] = base + "/"
             async with http.request(
@@ -440,9 +441,10 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
             status, headers, body = await request("POST", path, buyer, data=data)
             stats.latencies.append(time.perf_counter() - t0)
             stats.count(status)
-            if status == 302:
+            if status in (200, 302) and (headers.get("HX-Redirect") or headers.get("Location")):
                 state["held_ok"] += 1
-                hold_id = re.search(r"hold=(\d+)", headers.get("Location", ""))
+                target = headers.get("HX-Redirect") or headers.get("Location", "")
+                hold_id = re.search(r"hold=(\d+)", target)
                 if buyer.abandons:
                     state["abandoned"] += 1
                 elif hold_id:

@@ -118,8 +118,10 @@ def build(
     error: str = "",
     posted: dict | None = None,
     include_map: bool = True,
+    sweep: bool = True,
 ) -> Selector:
-    services.sweep_event(event)  # lazy expiry, at most once every few seconds
+    if sweep:
+        services.sweep_event(event)  # lazy expiry, at most once every few seconds
     types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
     types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
     available = current_availability([t.pk for t in types])
@@ -219,6 +221,7 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
     height = max(p[2] for p in placed) - min_y + 40
     out = [
         f'<svg class="seatmap-svg" viewBox="0 0 {width:.0f} {height + 30:.0f}" '
+        f'width="{width:.0f}" height="{height + 30:.0f}" '
         f'role="group" aria-label="Seat map" data-seatmap>'
         f'<text x="{width / 2:.0f}" y="14" class="stage" text-anchor="middle">STAGE</text>'
     ]

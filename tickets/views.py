@@ -55,7 +55,9 @@ def _is_htmx(request) -> bool:
 def _selector_response(
     request, event, *, error="", status=200, posted=None, resume=False, include_map=True
 ):
-    sel = selector.build(event, request, error=error, posted=posted, include_map=include_map)
+    sel = selector.build(
+        event, request, error=error, posted=posted, include_map=include_map, sweep=not error
+    )
     context = {"event": event, "selector": sel, "resume": resume}
     if _is_htmx(request):
         return render(request, "tickets/_selector.html", context, status=status)

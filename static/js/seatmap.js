@@ -113,4 +113,13 @@
     document.addEventListener("DOMContentLoaded", function () { init(); });
   } else { init(); }
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  // The selector answers "sold out" (409), a bad request (400) or "too many tries" (429)
+  // with itself re-rendered: let htmx swap those in instead of ignoring them.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var status = e.detail.xhr.status;
+    if (status === 400 || status === 409 || status === 410 || status === 429) {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
 })();
