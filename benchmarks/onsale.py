@@ -331,6 +331,7 @@ class Buyer:
     abandons: bool = False
     csrf: str = ""
     attempts: int = 0
+    sold_out: int = 0
     seats: list = field(default_factory=list)
     free_hint: list = field(default_factory=list)
 
@@ -371,14 +372,23 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
         n = buyer.quantity
         free = buyer.free_hint
         if free:
-            # Prefer the crowded front rows: take the first run of n adjacent free seats.
+            # Like people do: the best rows that still have n seats together, not all the
+            # same seats (a random run among the front-most rows that have one).
             free_set = set(free)
+            candidates = []
             for row in grid:
-                for i in range(0, 50 - n + 1):
-                    run = row[i : i + n]
-                    if all(s in free_set for s in run):
-                        return run
-            return sorted(free)[:n]
+                runs = [
+                    row[i : i + n]
+                    for i in range(0, 50 - n + 1)
+                    if all(s in free_set for s in row[i : i + n])
+                ]
+                if runs:
+                    candidates.append(runs)
+                if len(candidates) == 3:
+                    break
+            if candidates:
+                return rng.choice(rng.choice(candidates))
+            return rng.sample(sorted(free), min(n, len(free)))
         row = grid[rng.randint(0, 1)]  # the crowded section: the first two rows
         start = rng.randint(0, 50 - n)
         return row[start : start + n]
@@ -454,9 +464,12 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 return
             if status in (409, 410):
                 if buyer.kind == "ga":
-                    if buyer.quantity > 1 and rng.random() < 0.5:
+                    buyer.sold_out += 1
+                    if buyer.sold_out >= 4:  # standing is gone: settle for a seat
+                        buyer.kind, buyer.free_hint = "seats", []
+                    elif buyer.quantity > 1 and rng.random() < 0.5:
                         buyer.quantity -= 1
-                    elif rng.random() < 0.3:  # try the other type
+                    else:  # try the other type
                         buyer.ticket_type = plan["ga"][1 - plan["ga"].index(buyer.ticket_type)]
                 else:
                     text = body.decode()
@@ -467,6 +480,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                         buyer.quantity -= 1
                     if not free and "data-seatmap" in text:
                         buyer.kind = "ga"  # no seat left: settle for standing
+                        buyer.sold_out = 0
                 queue.put_nowait(buyer)
                 return
             state["gave_up"] += 1  # 4xx other than sold out (should not happen)
@@ -555,7 +569,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--hold-seconds", type=int, default=5)
     parser.add_argument("--ceiling-requests", type=int, default=10000)
-    parser.add_argument("--time-limit", type=float, default=90.0, help="per scenario, seconds")
+    parser.add_argument("--time-limit", type=float, default=150.0, help="per scenario, seconds")
     parser.add_argument("--max-requests", type=int, default=150_000, help="per scenario")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=2026)

@@ -154,13 +154,16 @@ class Taken:
     ok: bool
     left: dict[int, int]  # counter values after the take (only when ok)
     short: int | None = None  # the ticket type that had too few (when not ok)
+    buyer_has_hold: bool = False  # (when not ok) the buyer holds something at this event
+    sweep: bool = False  # (when not ok) this caller should look for lapsed holds
 
 
-def take(quantities: dict[int, int]) -> Taken | None:
+def take(quantities: dict[int, int], *, event_id: int = 0, buyer_id: int = 0) -> Taken | None:
     """Take every quantity or none. None: the gate is unavailable, use the database alone."""
     ids = sorted(quantities)
     keys = [counter_key(i) for i in ids]
-    args = [int(quantities[i]) for i in ids]
+    keys += [buyer_key(event_id, buyer_id), f"{PREFIX}throttle:sweep:tt:{ids[0]}"]
+    args = [int(quantities[i]) for i in ids] + [1000]
     for _attempt in range(3):
         result = _guarded("take_quantity", keys, args)
         if result is None:
@@ -169,7 +172,13 @@ def take(quantities: dict[int, int]) -> Taken | None:
         if status == 1:
             return Taken(True, {i: int(v) for i, v in zip(ids, result[1:], strict=True)})
         if status == 0:
-            return Taken(False, {}, short=ids[int(result[1]) - 1])
+            return Taken(
+                False,
+                {},
+                short=ids[int(result[1]) - 1],
+                buyer_has_hold=bool(int(result[2])),
+                sweep=bool(int(result[3])),
+            )
         if rebuild(ids[int(result[1]) - 1]) is None:
             return None
     return None
@@ -267,16 +276,33 @@ def set_counter(ticket_type_id: int, value: int) -> int | None | bool:
 # --- Seats ----------------------------------------------------------------------------
 
 
-def claim_seats(seat_ids, *, owner: str, ttl_seconds: float) -> int | None:
-    """Claim all seats for `owner` with an expiry. 0 = claimed; a seat id = someone has it;
-    None = the gate is unavailable."""
+@dataclass
+class Claimed:
+    ok: bool
+    seat: int | None = None  # the first seat someone else has (when not ok)
+    buyer_has_hold: bool = False
+    sweep: bool = False
+
+
+def claim_seats(
+    seat_ids, *, owner: str, ttl_seconds: float, event_id: int = 0, buyer_id: int = 0
+) -> Claimed | None:
+    """Claim all seats for `owner` with an expiry, all or nothing. None = the gate is
+    unavailable (use the database alone)."""
     ids = sorted(int(s) for s in seat_ids)
-    result = _guarded(
-        "claim_seats", [seat_key(s) for s in ids], [owner, max(int(ttl_seconds * 1000), 1)]
-    )
+    keys = [seat_key(s) for s in ids]
+    keys += [buyer_key(event_id, buyer_id), f"{PREFIX}throttle:sweep:seats:{event_id}"]
+    result = _guarded("claim_seats", keys, [owner, max(int(ttl_seconds * 1000), 1), 1000])
     if result is None:
         return None
-    return 0 if int(result) == 0 else ids[int(result) - 1]
+    if int(result[0]) == 0:
+        return Claimed(True)
+    return Claimed(
+        False,
+        seat=ids[int(result[0]) - 1],
+        buyer_has_hold=bool(int(result[1])),
+        sweep=bool(int(result[2])),
+    )
 
 
 def release_seats(seat_ids, *, owner: str) -> None:

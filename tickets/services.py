@@ -131,14 +131,6 @@ def _on_stock_freed(event_id: int, freed: dict[int, int], crossed_zero: bool) ->
         _bump_event(event_id)
 
 
-def _forget_map(event_id) -> None:
-    """This process's cached seat map of the event is out of date (other workers' copies
-    live a second at most)."""
-    from tickets.selector import _maps
-
-    _maps.pop(event_id, None)
-
-
 def _check_event_on_sale(event: Event) -> None:
     if event.status != Event.Status.PUBLISHED or event.ends_at <= timezone.now():
         raise SalesClosed("This event is not on sale.")
@@ -205,19 +197,24 @@ def _next_hold_id() -> int | None:
         return int(cursor.fetchone()[0])
 
 
-def _gate_take(quantities: dict[int, int]):
+def _gate_take(quantities: dict[int, int], *, event_id: int, buyer_id: int):
     """Take from the Redis gate. When it says "sold out" (at most once a second per ticket
-    type): release that type's lapsed holds (lazy expiry) and retry; and if the counter has
-    stayed below the database's figure with nothing moving for a while (a give-back lost
-    while Redis hiccupped), heal it from the database under the row lock."""
-    taken = gate.take(quantities)
-    if taken is None or taken.ok or not gate.throttle(f"sweep:tt:{taken.short}", 1.0):
+    type, decided inside the same script): release that type's lapsed holds (lazy expiry)
+    and retry; and if the counter has stayed below the database's figure with nothing
+    moving for a while (a give-back lost while Redis hiccupped), heal it from the database
+    under the row lock."""
+    taken = gate.take(quantities, event_id=event_id, buyer_id=buyer_id)
+    if taken is None or taken.ok or not taken.sweep:
         return taken
     short = taken.short
-    if expire_lapsed_holds(ticket_type_ids=[short]):
-        return gate.take(quantities)
-    if gate.heal_if_stuck(short, gate.database_available(short, lock=False)):
-        return gate.take(quantities)
+    retry = bool(expire_lapsed_holds(ticket_type_ids=[short]))
+    if not retry:
+        retry = gate.heal_if_stuck(short, gate.database_available(short, lock=False))
+    if retry:
+        again = gate.take(quantities, event_id=event_id, buyer_id=buyer_id)
+        if again is not None and not again.ok:
+            again.buyer_has_hold = again.buyer_has_hold or taken.buyer_has_hold
+        return again
     return taken
 
 
@@ -246,11 +243,11 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
 
     # The gate first: the crowd that cannot get a ticket is turned away here.
-    taken = _gate_take(wanted)
-    if taken is not None and not taken.ok and gate.buyer_hold(event.pk, buyer.pk):
+    taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer.pk)
+    if taken is not None and not taken.ok and taken.buyer_has_hold:
         # What is missing may be the buyer's own previous hold: replace it, try again.
         _release_active_hold(buyer=buyer, event=event)
-        taken = gate.take(wanted)
+        taken = gate.take(wanted, event_id=event.pk, buyer_id=buyer.pk)
     if taken is not None and not taken.ok:
         raise SoldOut(_sold_out_message(types[taken.short]))
     try:
@@ -274,10 +271,8 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
 
 def _after_hold_committed(hold: Hold, emptied: bool) -> None:
     event_id, buyer_id, pk, ttl = hold.event_id, hold.buyer_id, hold.pk, settings.HOLD_SECONDS
-    _forget_map(event_id)
 
     def after_commit():
-        _forget_map(event_id)
         gate.mark_buyer_hold(event_id, buyer_id, pk, ttl_seconds=ttl + HOLD_GRACE_SECONDS)
         if emptied:
             _bump_event(event_id)
@@ -349,16 +344,15 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int]) -> Hold:
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
     try:
         return _hold_seats_once(buyer=buyer, event=event, seat_ids=seat_ids, counts=counts)
-    except SeatTaken:
+    except SeatTaken as exc:
         # The seat may be in the buyer's own previous hold (a new selection replaces it), or
         # in a lapsed hold not yet released (released lazily here, at most once a second).
+        claim = exc.context.get("claim")
         retry = False
-        if gate.client() is None or gate.buyer_hold(event.pk, buyer.pk):
+        if claim is None or claim.buyer_has_hold:
             retry = Hold.objects.filter(buyer=buyer, event=event, status="active").exists()
             _release_active_hold(buyer=buyer, event=event)
-        if gate.throttle(f"sweep:seats:{event.pk}", 1.0) and expire_lapsed_holds(
-            event=event, limit=500
-        ):
+        if (claim is None or claim.sweep) and expire_lapsed_holds(event=event, limit=500):
             retry = True
         if not retry:
             raise
@@ -390,11 +384,15 @@ def _hold_seats_once(*, buyer, event, seat_ids, counts) -> Hold:
     claimed = None
     if hold_id is not None:
         claimed = gate.claim_seats(
-            seat_ids, owner=owner, ttl_seconds=settings.HOLD_SECONDS + HOLD_GRACE_SECONDS
+            seat_ids,
+            owner=owner,
+            ttl_seconds=settings.HOLD_SECONDS + HOLD_GRACE_SECONDS,
+            event_id=event.pk,
+            buyer_id=buyer.pk,
         )
-        if claimed:
-            raise SeatTaken()
-    taken = gate.take(counts) if claimed is not None else None
+        if claimed is not None and not claimed.ok:
+            raise SeatTaken(claim=claimed)
+    taken = gate.take(counts, event_id=event.pk, buyer_id=buyer.pk) if claimed is not None else None
     if taken is not None and not taken.ok:
         gate.release_seats(seat_ids, owner=owner)
         raise SoldOut()
@@ -479,8 +477,6 @@ def release_hold(*, hold: Hold, status: str = Hold.Status.RELEASED) -> bool:
     buyer_id = hold.buyer_id
 
     def after_commit():
-        if seat_ids:
-            _forget_map(event_id)
         gate.release_seats(seat_ids, owner=owner)
         if buyer_id:
             gate.unmark_buyer_hold(event_id, buyer_id, owner)
@@ -545,8 +541,14 @@ def sell_hold(*, hold: Hold) -> bool:
     )
     if seat_ids:
         hold.seat_claims.filter(state=SeatClaim.State.HELD).update(state=SeatClaim.State.SOLD)
-        owner = str(hold.pk)
-        transaction.on_commit(lambda: gate.sell_seats(seat_ids, owner=owner))
+    owner, event_id, buyer_id = str(hold.pk), hold.event_id, hold.buyer_id
+
+    def after_commit():
+        gate.sell_seats(seat_ids, owner=owner)
+        if buyer_id:
+            gate.unmark_buyer_hold(event_id, buyer_id, owner)
+
+    transaction.on_commit(after_commit)
     return True
 
 
@@ -563,7 +565,7 @@ def sell_lapsed_hold(*, hold: Hold) -> bool:
         return False
     lines = {line.ticket_type_id: line.quantity for line in hold.lines.all()}
     # Keep the gate in step; if it disagrees (drift), the database still decides.
-    taken = gate.take(lines)
+    taken = gate.take(lines, event_id=hold.event_id, buyer_id=hold.buyer_id)
     emptied = False
     try:
         with transaction.atomic():

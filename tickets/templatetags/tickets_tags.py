@@ -9,7 +9,7 @@ register = template.Library()
 def ticket_selector_data(context, event):
     """The selector's data: what the view put in the context, or built from `event`."""
     provided = context.get("selector")
-    if provided is not None and provided.event.pk == event.pk:
+    if isinstance(provided, selector_module.Selector) and provided.event.pk == event.pk:
         return provided
     return selector_module.build(event, context.get("request"))
 
