@@ -464,13 +464,21 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 return
             if status in (409, 410):
                 if buyer.kind == "ga":
+                    # Read the badges like a person: a sold-out type is dropped for the other,
+                    # and when both are gone, for a seat; otherwise ask for fewer.
+                    text = body.decode()
+                    gone = {
+                        t
+                        for t in plan["ga"]
+                        if f'id="avail-{t}" class="badge badge-danger"' in text
+                    }
                     buyer.sold_out += 1
-                    if buyer.sold_out >= 4:  # standing is gone: settle for a seat
+                    if gone >= set(plan["ga"]) or buyer.sold_out >= 6:
                         buyer.kind, buyer.free_hint = "seats", []
-                    elif buyer.quantity > 1 and rng.random() < 0.5:
-                        buyer.quantity -= 1
-                    else:  # try the other type
+                    elif buyer.ticket_type in gone:
                         buyer.ticket_type = plan["ga"][1 - plan["ga"].index(buyer.ticket_type)]
+                    elif buyer.quantity > 1:
+                        buyer.quantity -= 1
                 else:
                     text = body.decode()
                     free = [int(m.group(2)) for m in FREE_SEAT_RE.finditer(text)]
