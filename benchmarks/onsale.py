@@ -37,8 +37,10 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/gt_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
-TOKEN_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-FREE_SEAT_RE = re.compile(r'class="s b(\d)" data-id="(\d+)"')
+# Bytes patterns: the generator shares the CPUs with the server, so it parses as little as
+# it can (no decoding of whole pages).
+TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
 
 
 def free_port() -> int:
@@ -432,13 +434,11 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
         async def serve(buyer: Buyer):
             if not buyer.csrf:  # open the event page once
                 status, _h, body = await request("GET", f"/events/{slug}/hold", buyer)
-                match = TOKEN_RE.search(body.decode())
+                match = TOKEN_RE.search(body)
                 if buyer.kind == "seats":
-                    buyer.free_hint = [
-                        int(m.group(2)) for m in FREE_SEAT_RE.finditer(body.decode())
-                    ]
+                    buyer.free_hint = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
                 if not buyer.csrf and match:
-                    buyer.csrf = match.group(1)
+                    buyer.csrf = match.group(1).decode()
             buyer.attempts += 1
             if buyer.kind == "ga":
                 path = f"/events/{slug}/hold"
@@ -480,13 +480,13 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     elif buyer.quantity > 1:
                         buyer.quantity -= 1
                 else:
-                    text = body.decode()
-                    free = [int(m.group(2)) for m in FREE_SEAT_RE.finditer(text)]
-                    if free or "data-seatmap" in text:
+                    free = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
+                    has_map = b"data-seatmap" in body
+                    if free or has_map:
                         buyer.free_hint = free
                     if buyer.quantity > 1 and not free:
                         buyer.quantity -= 1
-                    if not free and "data-seatmap" in text:
+                    if not free and has_map:
                         buyer.kind = "ga"  # no seat left: settle for standing
                         buyer.sold_out = 0
                 queue.put_nowait(buyer)
