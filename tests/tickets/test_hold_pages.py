@@ -208,3 +208,17 @@ def test_seat_map_and_seat_hold(client):
     )
     assert response.status_code == 409
     assert "just been taken" in response.content.decode()
+
+
+def test_the_selector_include_works_with_just_event_and_request(rf, event):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    request = rf.get("/events/x")
+    request.user = AnonymousUser()
+    request.session = {}
+    html = Template('{% include "tickets/_selector.html" %}').render(
+        Context({"event": event, "request": request, "selector": "unrelated"})
+    )
+    assert "VIP" in html and "Only 3 left" in html
+    assert f'action="/events/{event.slug}/hold"' in html
