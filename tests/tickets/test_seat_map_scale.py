@@ -46,6 +46,7 @@ def test_a_5000_seat_map_renders_fast_in_few_queries_and_compact(client):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.count("<circle ") == 5000
-    assert len(queries) <= 6, [q["sql"][:80] for q in queries]
+    # event, lapsed-hold sweep, ticket types, counts (without Redis), seats, claims
+    assert len(queries) <= 8, [q["sql"][:80] for q in queries]
     assert len(body) < 600_000  # about 100 bytes a seat
     assert elapsed < 1.5
