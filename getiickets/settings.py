@@ -176,7 +176,13 @@ SERVICE_FEE_BASIS_POINTS = env.int("SERVICE_FEE_BASIS_POINTS", default=350)  # 3
 SERVICE_FEE_FLAT_KOBO = env.int("SERVICE_FEE_FLAT_KOBO", default=10_000)  # ₦100
 HOLD_SECONDS = env.int("HOLD_SECONDS", default=600)
 MAX_TICKETS_PER_ACCOUNT_PER_EVENT = env.int("MAX_TICKETS_PER_ACCOUNT_PER_EVENT", default=10)
-HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")
+HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (django-ratelimit)
+HOLD_RATE_LIMIT_PER_IP = env.str("HOLD_RATE_LIMIT_PER_IP", default="120/m")
+# The Redis gate in front of the stock rows (tickets/gate.py); needs REDIS_URL.
+HOLD_GATE_ENABLED = env.bool("HOLD_GATE_ENABLED", default=True)
+HOLD_GATE_TIMEOUT_SECONDS = env.float("HOLD_GATE_TIMEOUT_SECONDS", default=0.3)
+# Exposes /bench/ceiling (a bare template page) for benchmarks/onsale.py.
+BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
 # A waitlist offer holds freed tickets for the buyer alone this long (orders.waitlist).
 WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
 

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts.decorators import organizer_required
+from accounts.decorators import buyer_profile_required, organizer_required
 from getiickets.errors import DomainError
 from orders import services
-from accounts.decorators import buyer_profile_required
 from orders.forms import CheckoutForm, PromoForm, RefundForm
 from orders.models import Order
 from payments import services as payments

@@ -7,5 +7,7 @@ class TicketsConfig(AppConfig):
     def ready(self):
         from orders.signals import order_paid
         from tickets import fulfilment, fulfilment_admin  # noqa: F401 (admin registration)
+        from tickets.signals import connect_receivers
 
         order_paid.connect(fulfilment.on_order_paid, dispatch_uid="tickets.fulfilment")
+        connect_receivers()

@@ -205,7 +205,8 @@ def test_detail_page_runs_a_constant_number_of_queries(client):
     few = _count_queries(client, reverse("events:detail", args=[one.slug]))
     lots = _count_queries(client, reverse("events:detail", args=[many.slug]))
     assert few == lots
-    assert lots <= 3
+    # event, ticket types, the selector's lazy expiry of lapsed holds, its live stock read
+    assert lots <= 5
 
 
 def test_cached_pages_run_no_catalogue_queries(client):

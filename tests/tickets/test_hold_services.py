@@ -5,7 +5,7 @@ from tests.factories import SeatFactory, SeatSectionFactory, TicketTypeFactory, 
 from tickets import services
 from tickets.models import Hold, SeatClaim
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def counts(ticket_type):

@@ -1,0 +1,707 @@
+"""On-sale rush benchmark: `python -m benchmarks.onsale` (or `make bench`).
+
+Starts the real server (gunicorn, sync workers, 2 per core) on PostgreSQL and Redis with its
+own database (gt_bench) and Redis index, seeds an event with 500 general-admission tickets in
+two types and a 1,000-seat map (20 × 50) with a short hold time, and runs a closed-loop load
+(asyncio + aiohttp) of 2,000 virtual buyers over 128 connections. Each buyer opens the event
+page and asks for 1–4 tickets or 1–4 seats from a deliberately crowded section; sold-out
+buyers try again (a smaller quantity, other seats) until everything is sold; a fifth of those
+who get a hold abandon it, and it must expire and be sold again.
+
+In the same run, with the same generator and server, a bare Django template view (no
+database) is measured as the ceiling; ceiling and scenario alternate three times and medians
+are quoted. Loopback only; bounded in requests and time; stops by itself.
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/gt_bench),
+BENCH_REDIS_URL (default redis://127.0.0.1:6379/13), BENCH_PORT (default: a free port).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/gt_bench"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
+# Bytes patterns: the generator shares the CPUs with the server, so it parses as little as
+# it can (no decoding of whole pages).
+TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+# --- Environment, database, server ---------------------------------------------------
+
+
+def bench_env(args) -> dict:
+    env = dict(os.environ)
+    for key in (
+        "CELERY_BROKER_URL",
+        "PAYSTACK_BASE_URL",
+        "BREVO_API_KEY",
+        "AWS_STORAGE_BUCKET_NAME",
+    ):
+        env.pop(key, None)
+    env.update(
+        {
+            "DATABASE_URL": args.database_url,
+            "REDIS_URL": args.redis_url,
+            "DEBUG": "false",
+            "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
+            "SECURE_SSL_REDIRECT": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "BENCHMARK_MODE": "true",
+            "HOLD_SECONDS": str(args.hold_seconds),
+            "HOLD_RATE_LIMIT": "100000/m",
+            "HOLD_RATE_LIMIT_PER_IP": "1000000/m",
+            "MAX_TICKETS_PER_ACCOUNT_PER_EVENT": "10",
+            "LOG_LEVEL": "ERROR",
+            "DB_CONN_MAX_AGE": "600",
+            "DJANGO_SETTINGS_MODULE": "getiickets.settings",
+        }
+    )
+    return env
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(env: dict) -> None:
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # DEBUG is off
+
+
+def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    log = open(ROOT / "artifacts" / "bench-server.log", "wb")  # noqa: SIM115 - lives with the server
+    proc = subprocess.Popen(
+        [
+            gunicorn,
+            "getiickets.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit("gunicorn exited: see artifacts/bench-server.log") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+# --- Seeding ----------------------------------------------------------------------------
+
+
+def seed(round_no: int, buyers: int):
+    """A fresh event per round: 400 Regular + 100 VIP GA tickets; 20 × 50 seats in two bands."""
+    from datetime import timedelta
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.utils import timezone
+
+    from accounts.models import User
+    from events.models import Category, Event, Organizer, Seat, SeatSection, TicketType, Venue
+    from tickets import gate
+
+    gate.client().flushdb()  # this benchmark's own Redis index: gate keys and sessions
+    owner, _ = User.objects.get_or_create(email="bench-organizer@example.ng")
+    organizer, _ = Organizer.objects.get_or_create(
+        user=owner, defaults={"name": "Bench Live", "slug": "bench-live"}
+    )
+    category, _ = Category.objects.get_or_create(slug="concerts", defaults={"name": "Concerts"})
+    venue, _ = Venue.objects.get_or_create(
+        name="Bench Arena", defaults={"address": "1 Loopback Rd", "city": "Lagos", "state": "Lagos"}
+    )
+    now = timezone.now()
+    slug = f"onsale-rush-{int(time.time())}-{round_no}"
+    event = Event.objects.create(
+        organizer=organizer,
+        title=f"On-sale rush {round_no}",
+        slug=slug,
+        description="Benchmark",
+        category=category,
+        venue=venue,
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=4),
+        status=Event.Status.PUBLISHED,
+        seating=Event.Seating.RESERVED,
+    )
+    regular = TicketType.objects.create(
+        event=event, name="Regular", price_kobo=1_000_000, capacity=400, max_per_order=4
+    )
+    vip = TicketType.objects.create(
+        event=event, name="VIP", price_kobo=5_000_000, capacity=100, max_per_order=4, position=1
+    )
+    front = TicketType.objects.create(
+        event=event, name="Front", price_kobo=3_000_000, capacity=250, position=2
+    )
+    back = TicketType.objects.create(
+        event=event, name="Back", price_kobo=1_500_000, capacity=750, position=3
+    )
+    section = SeatSection.objects.create(event=event, name="Main")
+    rows = [chr(ord("A") + i) for i in range(20)]
+    seats = []
+    for r, row in enumerate(rows):
+        for n in range(1, 51):
+            seats.append(
+                Seat(
+                    event=event,
+                    section=section,
+                    ticket_type=front if r < 5 else back,
+                    row_label=row,
+                    number=str(n),
+                    label=f"Main-{row}{n}",
+                    x=n * 20,
+                    y=r * 20,
+                )
+            )
+    seats = Seat.objects.bulk_create(seats)
+    seat_grid = [[s.pk for s in seats[r * 50 : (r + 1) * 50]] for r in range(20)]
+
+    users = list(User.objects.filter(email__startswith="bench-buyer-").order_by("pk")[:buyers])
+    if len(users) < buyers:
+        User.objects.bulk_create(
+            [
+                User(email=f"bench-buyer-{i}@example.ng", password="!unusable")
+                for i in range(len(users), buyers)
+            ]
+        )
+        users = list(User.objects.filter(email__startswith="bench-buyer-").order_by("pk"))
+    sessions = []
+    for user in users[:buyers]:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    return {
+        "event": event,
+        "slug": slug,
+        "ga": [regular.pk, vip.pk],
+        "types": [regular.pk, vip.pk, front.pk, back.pk],
+        "seat_grid": seat_grid,
+        "sessions": sessions,
+    }
+
+
+def stock(event_id: int) -> tuple[int, int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT SUM(capacity), SUM(sold), SUM(held) FROM events_tickettype WHERE event_id=%s",
+            [event_id],
+        )
+        capacity, sold, held = cursor.fetchone()
+    connection.close()
+    return int(capacity), int(sold), int(held)
+
+
+# --- Load generator -----------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    latencies: list = field(default_factory=list)  # hold calls (or ceiling requests), seconds
+    statuses: dict = field(default_factory=dict)
+    requests: int = 0
+    errors_5xx: int = 0
+    transport_errors: int = 0
+    started: float = 0.0
+    ended: float = 0.0
+
+    def count(self, status):
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+        if status >= 500:
+            self.errors_5xx += 1
+
+
+async def run_ceiling(base: str, connections: int, total: int) -> Stats:
+    import aiohttp
+
+    stats = Stats()
+    remaining = [total]
+    connector = aiohttp.TCPConnector(limit=connections, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as http:
+
+        async def worker():
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                t0 = time.perf_counter()
+                try:
+                    async with http.get(base + "/bench/ceiling") as response:
+                        await response.read()
+                        stats.count(response.status)
+                except (TimeoutError, aiohttp.ClientError):
+                    stats.transport_errors += 1
+                    continue
+                stats.latencies.append(time.perf_counter() - t0)
+                stats.requests += 1
+
+        stats.started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(connections)))
+        stats.ended = time.perf_counter()
+    return stats
+
+
+@dataclass
+class Buyer:
+    session: str
+    kind: str  # "ga" or "seats"
+    quantity: int
+    ticket_type: int = 0
+    abandons: bool = False
+    csrf: str = ""
+    attempts: int = 0
+    sold_out: int = 0
+    seats: list = field(default_factory=list)
+    free_hint: list = field(default_factory=list)
+
+
+async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
+    import aiohttp
+
+    stats = Stats()
+    slug = plan["slug"]
+    grid = plan["seat_grid"]
+    event_id = plan["event"].pk
+    capacity, _, _ = await asyncio.get_running_loop().run_in_executor(None, stock, event_id)
+    queue: asyncio.Queue = asyncio.Queue()
+    for session in plan["sessions"]:
+        kind = "seats" if rng.random() < 0.4 else "ga"
+        buyer = Buyer(
+            session=session,
+            kind=kind,
+            quantity=rng.randint(1, 4),
+            ticket_type=plan["ga"][0] if rng.random() < 0.8 else plan["ga"][1],
+            abandons=rng.random() < 0.2,
+        )
+        queue.put_nowait(buyer)
+    state = {
+        "sold_out_at": None,
+        "stop": False,
+        "requests": 0,
+        "held_ok": 0,
+        "abandoned": 0,
+        "bought": 0,
+        "unmet": 0,
+        "gave_up": 0,
+    }
+    timeout = aiohttp.ClientTimeout(total=30)
+    connector = aiohttp.TCPConnector(limit=args.connections)
+
+    def pick_seats(buyer: Buyer):
+        n = buyer.quantity
+        free = buyer.free_hint
+        if free:
+            # Like people do: the best rows that still have n seats together, not all the
+            # same seats (a random run among the front-most rows that have one).
+            free_set = set(free)
+            candidates = []
+            for row in grid:
+                runs = [
+                    row[i : i + n]
+                    for i in range(0, 50 - n + 1)
+                    if all(s in free_set for s in row[i : i + n])
+                ]
+                if runs:
+                    candidates.append(runs)
+                if len(candidates) == 3:
+                    break
+            if candidates:
+                return rng.choice(rng.choice(candidates))
+            return rng.sample(sorted(free), min(n, len(free)))
+        row = grid[rng.randint(0, 1)]  # the crowded section: the first two rows
+        start = rng.randint(0, 50 - n)
+        return row[start : start + n]
+
+    async def poller():
+        loop = asyncio.get_running_loop()
+        while not state["stop"]:
+            cap, sold, _held = await loop.run_in_executor(None, stock, event_id)
+            if sold >= cap and state["sold_out_at"] is None:
+                state["sold_out_at"] = time.perf_counter()
+                state["stop"] = True
+            if time.perf_counter() - stats.started > args.time_limit:
+                state["stop"] = True
+            await asyncio.sleep(0.1)
+
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as http:
+
+        async def request(method, path, buyer, data=None):
+            state["requests"] += 1
+            if state["requests"] > args.max_requests:
+                state["stop"] = True
+            headers = {"Cookie": f"sessionid={buyer.session}; csrftoken={buyer.csrf}"}
+            if method == "POST":
+                headers["HX-Request"] = "true"  # the selector's forms post through htmx
+                headers["X-CSRFToken"] = buyer.csrf
+                headers["Referer"] = base + "/"
+            async with http.request(
+                method, base + path, data=data, headers=headers, allow_redirects=False
+            ) as response:
+                body = await response.read()
+                if response.status >= 500:
+                    stats.errors_5xx += 1
+                if not buyer.csrf:
+                    cookie = response.cookies.get("csrftoken")
+                    if cookie is not None:
+                        buyer.csrf = cookie.value
+                return response.status, response.headers, body
+
+        async def serve(buyer: Buyer):
+            if not buyer.csrf:  # open the event page once
+                status, _h, body = await request("GET", f"/events/{slug}/hold", buyer)
+                match = TOKEN_RE.search(body)
+                if buyer.kind == "seats":
+                    buyer.free_hint = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
+                if not buyer.csrf and match:
+                    buyer.csrf = match.group(1).decode()
+            buyer.attempts += 1
+            if buyer.kind == "ga":
+                path = f"/events/{slug}/hold"
+                data = {f"qty_{buyer.ticket_type}": str(buyer.quantity)}
+            else:
+                path = f"/events/{slug}/hold-seats"
+                buyer.seats = pick_seats(buyer)
+                data = [("seat", str(s)) for s in buyer.seats]
+            t0 = time.perf_counter()
+            status, headers, body = await request("POST", path, buyer, data=data)
+            stats.latencies.append(time.perf_counter() - t0)
+            stats.count(status)
+            if status in (200, 302) and (headers.get("HX-Redirect") or headers.get("Location")):
+                state["held_ok"] += 1
+                target = headers.get("HX-Redirect") or headers.get("Location", "")
+                hold_id = re.search(r"hold=(\d+)", target)
+                if buyer.abandons:
+                    state["abandoned"] += 1
+                elif hold_id:
+                    s2, _h, _b = await request("POST", f"/bench/buy/{hold_id.group(1)}", buyer)
+                    if s2 == 200:
+                        state["bought"] += 1
+                return
+            if status in (409, 410):
+                if buyer.kind == "ga":
+                    # Read the badges like a person: a sold-out type is dropped for the other,
+                    # and when both are gone, for a seat; otherwise ask for fewer.
+                    text = body.decode()
+                    gone = {
+                        t
+                        for t in plan["ga"]
+                        if f'id="avail-{t}" class="badge badge-danger"' in text
+                    }
+                    buyer.sold_out += 1
+                    if gone >= set(plan["ga"]) or buyer.sold_out >= 6:
+                        buyer.kind, buyer.free_hint = "seats", []
+                    elif buyer.ticket_type in gone:
+                        buyer.ticket_type = plan["ga"][1 - plan["ga"].index(buyer.ticket_type)]
+                    elif buyer.quantity > 1:
+                        buyer.quantity -= 1
+                else:
+                    free = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
+                    has_map = b"data-seatmap" in body
+                    if free or has_map:
+                        buyer.free_hint = free
+                    if buyer.quantity > 1 and not free:
+                        buyer.quantity -= 1
+                    if not free and has_map:
+                        buyer.kind = "ga"  # no seat left: settle for standing
+                        buyer.sold_out = 0
+                queue.put_nowait(buyer)
+                return
+            state["gave_up"] += 1  # 4xx other than sold out (should not happen)
+
+        async def worker():
+            while not state["stop"]:
+                try:
+                    buyer = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                try:
+                    await serve(buyer)
+                except (TimeoutError, aiohttp.ClientError):
+                    stats.transport_errors += 1
+                    queue.put_nowait(buyer)
+
+        stats.started = time.perf_counter()
+        poll = asyncio.create_task(poller())
+        await asyncio.gather(*(worker() for _ in range(args.connections)))
+        stats.ended = time.perf_counter()
+        state["stop"] = True
+        await poll
+    state["unmet"] = queue.qsize()
+    state["capacity"] = capacity
+    return {"stats": stats, **state}
+
+
+# --- After the run: what the database and Redis say ------------------------------------
+
+
+def audit(plan: dict, demand_remained: bool) -> dict:
+    from django.db import connection
+
+    from events.models import TicketType
+    from tickets import gate, services
+    from tickets.models import SeatClaim
+
+    event = plan["event"]
+    services.expire_lapsed_holds()
+    oversold = 0
+    unsold = 0
+    drift = {}
+    counters = gate.counters(plan["types"]) or {}
+    for tt in TicketType.objects.filter(event=event):
+        oversold += max(tt.sold + tt.held - tt.capacity, 0)
+        if demand_remained:
+            unsold += max(tt.capacity - tt.sold - tt.held, 0)
+        if counters.get(tt.pk) is not None:
+            drift[tt.name] = counters[tt.pk] - tt.available
+        if counters.get(tt.pk) is not None and counters[tt.pk] < 0:
+            oversold += -counters[tt.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM (SELECT c.seat_id FROM tickets_seatclaim c "
+            "JOIN events_seat s ON s.id = c.seat_id WHERE s.event_id = %s "
+            "AND c.state IN ('held', 'sold') GROUP BY c.seat_id HAVING COUNT(*) > 1) d",
+            [event.pk],
+        )
+        double = cursor.fetchone()[0]
+        # Seats sold to one buyer while another's hold of them was counted sold too.
+        cursor.execute(
+            "SELECT COUNT(*) FROM events_tickettype t WHERE t.event_id = %s AND t.sold <> "
+            "(SELECT COALESCE(SUM(l.quantity), 0) FROM tickets_holdline l JOIN tickets_hold h "
+            "ON h.id = l.hold_id WHERE l.ticket_type_id = t.id AND h.status = 'sold')",
+            [event.pk],
+        )
+        mismatched = cursor.fetchone()[0]
+    seats_sold = SeatClaim.objects.filter(hold__event=event, state="sold").count()
+    return {
+        "oversold": oversold,
+        "double_sold_seats": double,
+        "unsold": unsold,
+        "count_mismatch": mismatched,
+        "seats_sold": seats_sold,
+        "drift": drift,
+    }
+
+
+# --- Main --------------------------------------------------------------------------------
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--buyers", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=128)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--hold-seconds", type=int, default=5)
+    parser.add_argument("--ceiling-requests", type=int, default=10000)
+    parser.add_argument("--time-limit", type=float, default=150.0, help="per scenario, seconds")
+    parser.add_argument("--max-requests", type=int, default=150_000, help="per scenario")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
+    args = parser.parse_args(argv)
+    for url in (args.database_url, args.redis_url):
+        if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            raise SystemExit(f"loopback only: {url}")
+
+    ensure_database(args.database_url)
+    env = bench_env(args)
+    setup_django(env)
+    port = int(os.environ.get("BENCH_PORT") or free_port())
+    base = f"http://127.0.0.1:{port}"
+    rng = random.Random(args.seed)
+    print(
+        f"getiickets on-sale benchmark: gunicorn {args.workers} sync workers on {base}; "
+        f"{args.buyers} buyers over {args.connections} connections; hold time "
+        f"{args.hold_seconds} s; {args.rounds} rounds (ceiling, scenario)",
+        flush=True,
+    )
+    server = start_server(env, port, args.workers)
+    watchdog = threading.Timer(args.rounds * (args.time_limit + 120) + 120, lambda: os._exit(3))
+    watchdog.daemon = True
+    watchdog.start()
+    ceilings, scenarios = [], []
+    try:
+        asyncio.run(run_ceiling(base, args.connections, 1000))  # warm-up
+        for round_no in range(1, args.rounds + 1):
+            ceiling = asyncio.run(run_ceiling(base, args.connections, args.ceiling_requests))
+            c_rps = ceiling.requests / (ceiling.ended - ceiling.started)
+            ceilings.append(
+                {
+                    "rps": c_rps,
+                    "p50": percentile(ceiling.latencies, 50),
+                    "p99": percentile(ceiling.latencies, 99),
+                    "5xx": ceiling.errors_5xx,
+                }
+            )
+            plan = seed(round_no, args.buyers)
+            result = asyncio.run(run_scenario(base, plan, args, rng))
+            stats = result["stats"]
+            duration = stats.ended - stats.started
+            demand_remained = result["unmet"] > 0 and result["sold_out_at"] is None
+            checks = audit(plan, demand_remained)
+            scenario = {
+                "attempts": len(stats.latencies),
+                "attempts_per_s": len(stats.latencies) / duration,
+                "requests_per_s": result["requests"] / duration,
+                "p50": percentile(stats.latencies, 50),
+                "p99": percentile(stats.latencies, 99),
+                "sell_out_s": (result["sold_out_at"] - stats.started)
+                if result["sold_out_at"]
+                else None,
+                "5xx": stats.errors_5xx,
+                "transport_errors": stats.transport_errors,
+                "statuses": dict(sorted(stats.statuses.items())),
+                "holds": result["held_ok"],
+                "abandoned": result["abandoned"],
+                "bought": result["bought"],
+                "capacity": result["capacity"],
+                **checks,
+            }
+            scenarios.append(scenario)
+            print(
+                f"round {round_no}: ceiling {c_rps:,.0f} req/s p50 "
+                f"{ceilings[-1]['p50'] * 1000:.1f} ms p99 {ceilings[-1]['p99'] * 1000:.1f} ms | "
+                f"scenario {scenario['attempts_per_s']:,.0f} hold attempts/s "
+                f"({scenario['attempts']} attempts, {scenario['requests_per_s']:,.0f} req/s "
+                f"all requests) p50 {scenario['p50'] * 1000:.1f} ms p99 "
+                f"{scenario['p99'] * 1000:.1f} ms, sold out in "
+                + (f"{scenario['sell_out_s']:.1f} s" if scenario["sell_out_s"] else "— (not)")
+                + f", holds {scenario['holds']} (abandoned {scenario['abandoned']}, bought "
+                f"{scenario['bought']}), statuses {scenario['statuses']}, "
+                f"5xx {scenario['5xx']}, oversold {scenario['oversold']}, double-sold seats "
+                f"{scenario['double_sold_seats']}, unsold {scenario['unsold']}, "
+                f"redis drift {scenario['drift']}",
+                flush=True,
+            )
+    finally:
+        stop_server(server)
+        watchdog.cancel()
+
+    def med(rows, key):
+        return statistics.median(r[key] for r in rows)
+
+    c_rps, c_p50, c_p99 = med(ceilings, "rps"), med(ceilings, "p50"), med(ceilings, "p99")
+    s_rate, s_p50, s_p99 = (
+        med(scenarios, "attempts_per_s"),
+        med(scenarios, "p50"),
+        med(scenarios, "p99"),
+    )
+    sell_outs = [s["sell_out_s"] for s in scenarios if s["sell_out_s"] is not None]
+    fives = sum(s["5xx"] + c["5xx"] for s, c in zip(scenarios, ceilings, strict=True))
+    oversold = sum(s["oversold"] for s in scenarios)
+    double = sum(s["double_sold_seats"] for s in scenarios)
+    unsold = sum(s["unsold"] for s in scenarios)
+    print()
+    print(f"Medians of {args.rounds} alternating rounds")
+    ms = 1000
+    print(
+        f"  ceiling (bare template view)   {c_rps:8,.0f} req/s   "
+        f"p50 {c_p50 * ms:6.1f} ms   p99 {c_p99 * ms:6.1f} ms"
+    )
+    print(
+        f"  hold attempts                  {s_rate:8,.0f} /s      "
+        f"p50 {s_p50 * ms:6.1f} ms   p99 {s_p99 * ms:6.1f} ms"
+    )
+    print(f"  throughput ratio (target ≥0.7) {s_rate / c_rps:8.2f} ×")
+    print(f"  p99 ratio (target ≤3)          {s_p99 / c_p99:8.2f} ×")
+    print(
+        "  time to sell out               "
+        + (f"{statistics.median(sell_outs):8.1f} s" if sell_outs else "     n/a")
+        + f"   (hold time {args.hold_seconds} s; abandoned holds expire and are resold)"
+    )
+    print(f"  5xx responses                  {fives:8d}")
+    print(f"  oversold (sold+held−capacity)  {oversold:8d}")
+    print(f"  double-sold seats              {double:8d}")
+    print(f"  unsold while demand remained   {unsold:8d}")
+    ok = fives == 0 and oversold == 0 and double == 0 and unsold == 0
+    print("RESULT: " + ("correct (0/0/0)" if ok else "INCORRECT"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,224 @@
+import re
+
+import pytest
+from django.urls import reverse
+
+from events.models import Event, TicketType
+from tests.factories import (
+    EventFactory,
+    SeatFactory,
+    SeatSectionFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
+from tickets.models import Hold
+from tickets.signals import clear_catalogues
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture
+def event():
+    event = EventFactory()
+    TicketTypeFactory(event=event, name="Regular", capacity=100, price_kobo=1_000_000)
+    TicketTypeFactory(event=event, name="VIP", capacity=3, price_kobo=5_000_000, position=1)
+    return event
+
+
+def tt(event, name):
+    return event.ticket_types.get(name=name)
+
+
+def test_the_selector_shows_prices_and_availability(client, event):
+    response = client.get(reverse("tickets:availability", args=[event.slug]))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "₦10,000.00" in text and "₦50,000.00" in text
+    assert "Only 3 left" in text
+    assert 'hx-trigger="every 10s"' in text
+
+
+def test_live_badges_say_sold_out(client, event):
+    TicketType.objects.filter(pk=tt(event, "VIP").pk).update(sold=3)
+    response = client.get(reverse("tickets:availability", args=[event.slug]) + "?part=status")
+    assert response.status_code == 200
+    assert "Sold out" in response.content.decode()
+    assert 'hx-swap-oob="true"' in response.content.decode()
+
+
+def test_a_buyer_holds_tickets_and_goes_to_checkout(client, event):
+    buyer = UserFactory()
+    client.force_login(buyer)
+    vip = tt(event, "VIP")
+    response = client.post(reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 2})
+    assert response.status_code == 302
+    assert response.url.startswith("/checkout")
+    hold = Hold.objects.get(buyer=buyer)
+    assert hold.status == "active" and hold.quantity == 2
+    vip.refresh_from_db()
+    assert vip.held == 2
+
+    page = client.get(reverse("tickets:hold_detail", args=[hold.pk]))
+    assert page.status_code == 200
+    assert "data-expires-at" in page.content.decode()
+    assert re.search(r"\b(9|10):\d\d\b", page.content.decode())
+
+
+def test_asking_for_more_than_is_left_says_sold_out_with_409(client, event):
+    client.force_login(UserFactory())
+    vip = tt(event, "VIP")
+    TicketType.objects.filter(pk=vip.pk).update(sold=2)
+    response = client.post(reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 2})
+    assert response.status_code == 409
+    assert "not enough VIP tickets left" in response.content.decode()
+
+
+def test_per_order_maximum_and_minimum(client, event):
+    client.force_login(UserFactory())
+    regular = tt(event, "Regular")
+    regular.max_per_order, regular.min_per_order = 4, 2
+    regular.save()
+    url = reverse("tickets:hold", args=[event.slug])
+    response = client.post(url, {f"qty_{regular.pk}": 5})
+    assert response.status_code == 400
+    assert "at most 4" in response.content.decode()
+    response = client.post(url, {f"qty_{regular.pk}": 1})
+    assert response.status_code == 400
+    assert "at least 2" in response.content.decode()
+    assert not Hold.objects.exists()
+
+
+def test_account_limit_counts_paid_tickets(client, event, settings):
+    from orders.models import Order, OrderItem
+
+    settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT = 4
+    buyer = UserFactory()
+    regular = tt(event, "Regular")
+    order = Order.objects.create(
+        reference="GT-1", buyer=buyer, event=event, status="paid", email=buyer.email
+    )
+    for _ in range(3):
+        OrderItem.objects.create(order=order, ticket_type=regular, unit_price_kobo=1)
+    client.force_login(buyer)
+    url = reverse("tickets:hold", args=[event.slug])
+    response = client.post(url, {f"qty_{regular.pk}": 2})
+    assert response.status_code == 400
+    assert "at most 4 tickets" in response.content.decode()
+    assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 302
+
+
+def test_sales_window_and_unpublished_events(client, event):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(UserFactory())
+    regular = tt(event, "Regular")
+    regular.sales_start = timezone.now() + timedelta(days=1)
+    regular.save()
+    url = reverse("tickets:hold", args=[event.slug])
+    response = client.post(url, {f"qty_{regular.pk}": 1})
+    assert response.status_code == 400
+    assert "goes on sale" in response.content.decode()
+    event.status = Event.Status.DRAFT
+    event.save()
+    assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 404
+
+
+@pytest.mark.needs_services
+def test_rate_limit_answers_429_with_a_clear_message(client, event, settings):
+    settings.HOLD_RATE_LIMIT = "3/m"
+    client.force_login(UserFactory())
+    regular = tt(event, "Regular")
+    url = reverse("tickets:hold", args=[event.slug])
+    codes = [client.post(url, {f"qty_{regular.pk}": 1}).status_code for _ in range(5)]
+    assert codes[:3] == [302, 302, 302]
+    assert codes[3:] == [429, 429]
+    response = client.post(url, {f"qty_{regular.pk}": 1})
+    assert "Too many reservation attempts" in response.content.decode()
+
+
+@pytest.mark.needs_services
+def test_per_ip_rate_limit(client, event, settings):
+    settings.HOLD_RATE_LIMIT_PER_IP = "2/m"
+    regular = tt(event, "Regular")
+    url = reverse("tickets:hold", args=[event.slug])
+    for buyer in (UserFactory(), UserFactory()):
+        client.force_login(buyer)
+        assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 302
+    client.force_login(UserFactory())
+    assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 429
+
+
+def test_signing_in_keeps_the_selection(client, event):
+    regular = tt(event, "Regular")
+    url = reverse("tickets:hold", args=[event.slug])
+    response = client.post(url, {f"qty_{regular.pk}": 3})
+    assert response.status_code == 302
+    assert "/auth/login" in response.url and "next=" in response.url
+    client.force_login(UserFactory())
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "here is the selection you made" in text
+    assert re.search(rf'name="qty_{regular.pk}"[^>]*>.*?<option value="3" selected', text, re.S)
+
+
+def test_release_gives_the_tickets_back(client, event):
+    buyer = UserFactory()
+    client.force_login(buyer)
+    vip = tt(event, "VIP")
+    client.post(reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 2})
+    hold = Hold.objects.get(buyer=buyer)
+    response = client.post(reverse("tickets:release", args=[hold.pk]))
+    assert response.status_code == 302
+    hold.refresh_from_db()
+    vip.refresh_from_db()
+    assert hold.status == "released" and vip.held == 0
+    other = UserFactory()
+    client.force_login(other)
+    assert client.post(reverse("tickets:release", args=[hold.pk])).status_code == 404
+
+
+def test_seat_map_and_seat_hold(client):
+    section = SeatSectionFactory(name="Orchestra")
+    seats = [SeatFactory(section=section, row_label="A", number=str(i)) for i in range(1, 4)]
+    band = seats[0].ticket_type
+    for seat in seats[1:]:
+        seat.ticket_type = band
+        seat.save()
+    TicketType.objects.filter(pk=band.pk).update(capacity=3)
+    event = section.event
+    page = client.get(reverse("tickets:availability", args=[event.slug]))
+    text = page.content.decode()
+    assert text.count('class="s b0"') == 3
+    assert 'aria-label="Section Orchestra"' in text
+    assert 'aria-label="Row A seat 1"' in text
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("tickets:hold_seats", args=[event.slug]), {"seat": [seats[0].pk, seats[1].pk]}
+    )
+    assert response.status_code == 302
+    clear_catalogues()  # the map is shared for a second per process
+    page = client.get(reverse("tickets:availability", args=[event.slug]))
+    assert page.content.decode().count('class="s b0 x"') == 2
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("tickets:hold_seats", args=[event.slug]), {"seat": [seats[1].pk, seats[2].pk]}
+    )
+    assert response.status_code == 409
+    assert "just been taken" in response.content.decode()
+
+
+def test_the_selector_include_works_with_just_event_and_request(rf, event):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template import Context, Template
+
+    request = rf.get("/events/x")
+    request.user = AnonymousUser()
+    request.session = {}
+    html = Template('{% include "tickets/_selector.html" %}').render(
+        Context({"event": event, "request": request, "selector": "unrelated"})
+    )
+    assert "VIP" in html and "Only 3 left" in html
+    assert f'action="/events/{event.slug}/hold"' in html

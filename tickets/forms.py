@@ -1,0 +1,46 @@
+from django import forms
+
+MAX_SEATS_PER_REQUEST = 50
+
+
+class QuantitiesForm(forms.Form):
+    """Quantities per ticket type, posted as qty_<ticket type id>=<n>."""
+
+    def __init__(self, data=None, *, event=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.event = event
+
+    def clean(self):
+        quantities = {}
+        for key, value in (self.data or {}).items():
+            if not key.startswith("qty_"):
+                continue
+            try:
+                pk, n = int(key[4:]), int(value or 0)
+            except ValueError as exc:
+                raise forms.ValidationError("Choose a number of tickets.") from exc
+            if n < 0 or n > 1000:
+                raise forms.ValidationError("Choose a number of tickets.")
+            if n:
+                quantities[pk] = n
+        if not quantities:
+            raise forms.ValidationError("Choose at least one ticket.")
+        self.cleaned_data["quantities"] = quantities
+        return self.cleaned_data
+
+
+class SeatsForm(forms.Form):
+    """Seat ids, posted as repeated seat=<id>."""
+
+    def clean(self):
+        raw = self.data.getlist("seat") if hasattr(self.data, "getlist") else []
+        try:
+            seats = sorted({int(s) for s in raw})
+        except ValueError as exc:
+            raise forms.ValidationError("Choose seats on the map.") from exc
+        if not seats:
+            raise forms.ValidationError("Choose at least one seat on the map.")
+        if len(seats) > MAX_SEATS_PER_REQUEST:
+            raise forms.ValidationError("That is too many seats for one order.")
+        self.cleaned_data["seat_ids"] = seats
+        return self.cleaned_data

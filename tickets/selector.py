@@ -1,0 +1,265 @@
+"""What the ticket selector and the seat map show: built from `event` (and the request).
+
+Used by the views and by the `{% ticket_selector_data %}` tag, so the event page can
+include "tickets/_selector.html" with nothing but `event` and `request` in its context.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from events.models import Event, Seat, TicketType
+from tickets import gate, services
+from tickets.models import SeatClaim
+
+LOW_STOCK = 10
+SESSION_KEY = "pending_selection"
+
+
+def event_url(event: Event) -> str:
+    try:
+        return reverse("events:detail", kwargs={"slug": event.slug})
+    except NoReverseMatch:
+        return f"/events/{event.slug}"
+
+
+def checkout_url(hold=None) -> str:
+    try:
+        url = reverse("orders:checkout")
+    except NoReverseMatch:
+        url = "/checkout"
+    return f"{url}?hold={hold.pk}" if hold is not None else url
+
+
+@dataclass
+class Row:
+    ticket_type: TicketType
+    available: int
+    seated: bool
+    chosen: int = 0
+
+    @property
+    def pk(self):
+        return self.ticket_type.pk
+
+    @property
+    def on_sale(self) -> bool:
+        now = timezone.now()
+        t = self.ticket_type
+        return not (t.sales_start and now < t.sales_start) and not (
+            t.sales_end and now >= t.sales_end
+        )
+
+    @property
+    def not_yet(self) -> bool:
+        t = self.ticket_type
+        return bool(t.sales_start and timezone.now() < t.sales_start)
+
+    @property
+    def sold_out(self) -> bool:
+        return self.available <= 0
+
+    @property
+    def low(self) -> bool:
+        return 0 < self.available <= LOW_STOCK
+
+    @property
+    def choices(self) -> list[int]:
+        t = self.ticket_type
+        top = min(t.max_per_order, self.available)
+        if top < t.min_per_order:
+            return [0]
+        return [0, *range(t.min_per_order, top + 1)]
+
+
+@dataclass
+class Selector:
+    event: Event
+    rows: list[Row]
+    seat_map: str = ""
+    seat_count: int = 0
+    bands: list[dict] = field(default_factory=list)
+    error: str = ""
+    chosen_seats: list[int] = field(default_factory=list)
+    map_url: str = ""
+
+    @property
+    def ga_rows(self):
+        return [r for r in self.rows if not r.seated]
+
+    @property
+    def hold_minutes(self) -> int:
+        from django.conf import settings
+
+        return max(settings.HOLD_SECONDS // 60, 1)
+
+    @property
+    def on_sale(self) -> bool:
+        return self.event.status == Event.Status.PUBLISHED and self.event.ends_at > timezone.now()
+
+
+def pending_selection(request, event: Event) -> dict:
+    if request is None or not hasattr(request, "session"):
+        return {}
+    pending = request.session.get(SESSION_KEY) or {}
+    return pending if pending.get("event") == event.slug else {}
+
+
+def build(
+    event: Event,
+    request=None,
+    *,
+    error: str = "",
+    posted: dict | None = None,
+    include_map: bool = True,
+    sweep: bool = True,
+) -> Selector:
+    if sweep:
+        services.sweep_event(event)  # lazy expiry, at most once every few seconds
+    types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
+    types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
+    available = current_availability([t.pk for t in types])
+    pending = posted if posted is not None else pending_selection(request, event)
+    quantities = {int(k): int(v) for k, v in (pending.get("quantities") or {}).items()}
+    chosen_seats = [int(s) for s in pending.get("seats") or []]
+    seated_ids = set(services.seats_of(event.pk).values()) if event.is_reserved_seating else set()
+    rows = [
+        Row(t, available.get(t.pk, 0), t.pk in seated_ids, quantities.get(t.pk, 0)) for t in types
+    ]
+    selector = Selector(event=event, rows=rows, error=error, chosen_seats=chosen_seats)
+    if seated_ids and include_map:
+        selector.seat_map, selector.bands, selector.seat_count = seat_map(event, types)
+    selector.map_url = reverse("tickets:hold", args=[event.slug]) if seated_ids else ""
+    return selector
+
+
+def current_availability(ticket_type_ids) -> dict[int, int]:
+    """Tickets left per type: the gate's counters when it has them, else the database."""
+    counters = gate.counters(ticket_type_ids) or {}
+    out = {pk: max(v, 0) for pk, v in counters.items() if v is not None}
+    missing = [pk for pk in ticket_type_ids if pk not in out]
+    if missing:
+        for pk, capacity, held, sold in TicketType.objects.filter(pk__in=missing).values_list(
+            "pk", "capacity", "held", "sold"
+        ):
+            out[pk] = max(capacity - held - sold, 0)
+    return out
+
+
+def live_seats(event: Event) -> set[int]:
+    """Seats held (and not lapsed) or sold: one query."""
+    return set(
+        SeatClaim.objects.filter(
+            hold__event=event, state__in=[SeatClaim.State.HELD, SeatClaim.State.SOLD]
+        )
+        .exclude(state=SeatClaim.State.HELD, hold__expires_at__lte=timezone.now())
+        .values_list("seat_id", flat=True)
+    )
+
+
+MAP_SECONDS = 1.0
+_maps: dict[int, tuple[float, str, list, int]] = {}
+
+
+def seat_map(event: Event, types: list[TicketType]):
+    """The rendered SVG (shared by everyone for a second per process), legend, seat count."""
+    now = time.monotonic()
+    cached = _maps.get(event.pk)
+    if cached is None or now - cached[0] > MAP_SECONDS:
+        seat_rows = list(
+            Seat.objects.filter(event=event)
+            .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
+            .order_by("section__position", "section_id", "y", "x", "pk")
+        )
+        svg, bands = render_seat_map(seat_rows, live_seats(event), {t.pk: t for t in types})
+        cached = _maps[event.pk] = (now, svg, bands, len(seat_rows))
+        if len(_maps) > 50:
+            _maps.clear()
+    return cached[1], cached[2], cached[3]
+
+
+def render_seat_map(seat_rows, taken: set[int], types: dict):
+    """A compact SVG: one <circle> per seat; sections as labelled groups.
+
+    Built as a string (a template loop is too slow for 5,000 seats). Roles, tabindex and
+    aria-checked are added by seatmap.js (roving focus); aria-labels are server-side.
+    """
+    bands = {}
+    for tt_id in sorted(
+        {r[6] for r in seat_rows if r[6] in types}, key=lambda i: (types[i].price_kobo, i)
+    ):
+        bands[tt_id] = len(bands) % 6
+    # Layout: use the builder's x/y when set; otherwise a grid by section, row and order.
+    placed = []
+    if any(r[4] or r[5] for r in seat_rows):
+        xs = sorted({r[4] for r in seat_rows})
+        steps = [b - a for a, b in zip(xs, xs[1:], strict=False) if b > a]
+        scale = 20 / (min(steps) if steps else 20)
+        placed = [(r, r[4] * scale, r[5] * scale) for r in seat_rows]
+    else:
+        y, x = 0, 0
+        current_section = current_row = None
+        for r in seat_rows:
+            if r[1] != current_section:
+                y += 40 if current_section is not None else 0
+                current_section, current_row, x = r[1], None, 0
+            if r[2] != current_row:
+                if current_row is not None:
+                    y += 20
+                current_row, x = r[2], 0
+            placed.append((r, x * 20, y))
+            x += 1
+    min_x = min(p[1] for p in placed)
+    min_y = min(p[2] for p in placed)
+    width = max(p[1] for p in placed) - min_x + 40
+    height = max(p[2] for p in placed) - min_y + 40
+    out = [
+        f'<svg class="seatmap-svg" viewBox="0 0 {width:.0f} {height + 30:.0f}" '
+        f'width="{width:.0f}" height="{height + 30:.0f}" '
+        f'role="group" aria-label="Seat map" data-seatmap>'
+        f'<text x="{width / 2:.0f}" y="14" class="stage" text-anchor="middle">STAGE</text>'
+    ]
+    append = out.append
+    section = None
+    rows_escaped: dict[str, str] = {}
+    for r, px, py in placed:
+        pk, section_name, row_label, number, _x, _y, tt_id = r
+        if section_name != section:
+            if section is not None:
+                append("</g>")
+            section = section_name
+            append(f'<g role="group" aria-label="Section {escape(section_name)}">')
+        row = rows_escaped.get(row_label)
+        if row is None:
+            row = rows_escaped[row_label] = escape(row_label)
+        if pk in taken:
+            append(
+                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
+                f'class="s b{bands.get(tt_id, 0)} x" data-id="{pk}" '
+                f'aria-label="Row {row} seat {escape(number)}, taken"/>'
+            )
+        else:
+            append(
+                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
+                f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" '
+                f'aria-label="Row {row} seat {escape(number)}"/>'
+            )
+    if section is not None:
+        append("</g>")
+    append("</svg>")
+    legend = [
+        {
+            "band": band,
+            "tt": tt_id,
+            "name": types[tt_id].name,
+            "price_kobo": types[tt_id].price_kobo,
+        }
+        for tt_id, band in bands.items()
+    ]
+    return mark_safe("".join(out)), legend  # noqa: S308 - every value above is escaped

@@ -1,0 +1,239 @@
+"""Hold pages: the ticket selector (htmx partial), holds of quantities and seats, the hold
+summary with its countdown, release. Views parse, call one service, render."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from events.models import Event
+from getiickets.errors import DomainError
+from tickets import selector, services
+from tickets.forms import QuantitiesForm, SeatsForm
+from tickets.models import Hold
+
+RATE_LIMITED = "Too many reservation attempts. Please wait a minute and try again."
+
+
+def _account_rate(group, request):
+    return settings.HOLD_RATE_LIMIT
+
+
+def _ip_rate(group, request):
+    return getattr(settings, "HOLD_RATE_LIMIT_PER_IP", "120/m")
+
+
+EVENT_SECONDS = 2.0
+_events: dict[str, tuple[float, Event]] = {}
+
+
+def _event(slug) -> Event:
+    """The published event (a short per-process memory: the hot path reads it every time)."""
+    now = time.monotonic()
+    cached = _events.get(slug)
+    if cached is None or now - cached[0] > EVENT_SECONDS:
+        event = get_object_or_404(
+            Event.objects.select_related("venue"), slug=slug, status=Event.Status.PUBLISHED
+        )
+        if len(_events) > 500:
+            _events.clear()
+        cached = _events[slug] = (now, event)
+    return cached[1]
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _selector_response(
+    request, event, *, error="", status=200, posted=None, resume=False, include_map=True
+):
+    sel = selector.build(
+        event, request, error=error, posted=posted, include_map=include_map, sweep=not error
+    )
+    context = {"event": event, "selector": sel, "resume": resume}
+    if _is_htmx(request):
+        return render(request, "tickets/_selector.html", context, status=status)
+    context["event_url"] = selector.event_url(event)
+    return render(request, "tickets/selector_page.html", context, status=status)
+
+
+def _remember(request, event, **selection) -> None:
+    request.session[selector.SESSION_KEY] = {"event": event.slug, **selection}
+
+
+def _forget(request) -> None:
+    request.session.pop(selector.SESSION_KEY, None)
+
+
+def _posted_quantities(request) -> dict:
+    out = {}
+    for key, value in request.POST.items():
+        if key.startswith("qty_") and value.isdigit() and key[4:].isdigit():
+            out[key[4:]] = int(value)
+    return {"quantities": out}
+
+
+@require_GET
+def availability(request, slug):
+    """The selector as an htmx partial; ?part=status gives only the live badges (OOB)."""
+    event = _event(slug)
+    if request.GET.get("part") == "status":
+        sel = selector.build(event, request)
+        response = render(request, "tickets/_availability_status.html", {"sel": sel})
+    else:
+        response = render(request, "tickets/_selector.html", {"event": event, "selector": None})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _limited(request) -> bool:
+    return getattr(request, "limited", False)
+
+
+@require_GET
+def choose(request, slug):
+    """The selector on its own page (also where a buyer lands again after signing in)."""
+    event = _event(slug)
+    resume = bool(selector.pending_selection(request, event))
+    return _selector_response(request, event, resume=resume)
+
+
+@require_POST
+@ratelimit(key="ip", rate=_ip_rate, method="POST", block=False)
+@ratelimit(key="user_or_ip", rate=_account_rate, method="POST", block=False)
+def hold(request, slug):
+    event = _event(slug)
+    posted = _posted_quantities(request)
+    if _limited(request):
+        return _selector_response(request, event, error=RATE_LIMITED, status=429, posted=posted)
+    form = QuantitiesForm(request.POST, event=event)
+    if not form.is_valid():
+        error = " ".join(form.non_field_errors()) or "Choose at least one ticket."
+        return _selector_response(request, event, error=error, status=400, posted=posted)
+    if not request.user.is_authenticated:
+        _remember(
+            request,
+            event,
+            quantities={str(k): v for k, v in form.cleaned_data["quantities"].items()},
+        )
+        return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
+    try:
+        new_hold = services.hold_tickets(
+            buyer=request.user, event=event, quantities=form.cleaned_data["quantities"]
+        )
+    except DomainError as exc:
+        # The answer to a quantity request leaves the seat map out (a link leads to it).
+        return _selector_response(
+            request,
+            event,
+            error=str(exc),
+            status=exc.status_code,
+            posted=posted,
+            include_map=False,
+        )
+    _forget(request)
+    return _after_hold(request, new_hold)
+
+
+@require_POST
+@ratelimit(key="ip", rate=_ip_rate, method="POST", block=False)
+@ratelimit(key="user_or_ip", rate=_account_rate, method="POST", block=False)
+def hold_seats(request, slug):
+    event = _event(slug)
+    posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
+    if _limited(request):
+        return _selector_response(request, event, error=RATE_LIMITED, status=429, posted=posted)
+    form = SeatsForm(request.POST)
+    if not form.is_valid():
+        error = " ".join(form.non_field_errors()) or "Choose at least one seat."
+        return _selector_response(request, event, error=error, status=400, posted=posted)
+    if not request.user.is_authenticated:
+        _remember(request, event, seats=form.cleaned_data["seat_ids"])
+        return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
+    try:
+        new_hold = services.hold_seats(
+            buyer=request.user, event=event, seat_ids=form.cleaned_data["seat_ids"]
+        )
+    except DomainError as exc:
+        if isinstance(exc, services.SeatTaken):
+            posted = {}  # show the fresh map without the lost seats pre-picked
+        return _selector_response(
+            request, event, error=str(exc), status=exc.status_code, posted=posted
+        )
+    _forget(request)
+    return _after_hold(request, new_hold)
+
+
+def hold_or_choose(request, slug):
+    """GET: the selector page (the buyer's saved selection after sign-in); POST: hold."""
+    if request.method == "POST":
+        return hold(request, slug)
+    return choose(request, slug)
+
+
+def _after_hold(request, new_hold):
+    url = selector.checkout_url(new_hold)
+    if _is_htmx(request):
+        response = render(request, "tickets/_redirecting.html", {"url": url})
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_GET
+def hold_detail(request, pk):
+    """The buyer's reservation with its countdown (lazily expired when read)."""
+    hold = get_object_or_404(Hold.objects.select_related("event"), pk=pk, buyer=request.user)
+    hold = services.expire_if_lapsed(hold)
+    lines = list(hold.lines.select_related("ticket_type"))
+    seats = [claim.seat for claim in hold.seat_claims.select_related("seat")]
+    subtotal = sum(line.quantity * line.ticket_type.price_kobo for line in lines)
+    return render(
+        request,
+        "tickets/hold_detail.html",
+        {
+            "hold": hold,
+            "lines": lines,
+            "seats": seats,
+            "subtotal": subtotal,
+            "checkout_url": selector.checkout_url(hold),
+            "event_url": selector.event_url(hold.event),
+        },
+    )
+
+
+@login_required
+@require_POST
+def release(request, pk):
+    hold = get_object_or_404(Hold.objects.select_related("event"), pk=pk, buyer=request.user)
+    if services.release_hold(hold=hold):
+        messages.success(request, "Your tickets have been released.")
+    else:
+        messages.info(request, "That reservation had already ended.")
+    return redirect(selector.event_url(hold.event))
+
+
+def bench_ceiling(request):
+    """A bare template page with no database, the benchmark's ceiling (BENCHMARK_MODE only)."""
+    if not settings.BENCHMARK_MODE:
+        raise Http404
+    return render(request, "tickets/bench_ceiling.html", {"title": "ceiling"})
+
+
+@require_POST
+def bench_buy(request, pk):
+    """BENCHMARK_MODE only: stands in for checkout + payment by selling the buyer's hold."""
+    if not settings.BENCHMARK_MODE or not request.user.is_authenticated:
+        raise Http404
+    hold = get_object_or_404(Hold, pk=pk, buyer=request.user)
+    sold = services.sell_hold(hold=hold)
+    return HttpResponse("sold" if sold else "gone", status=200 if sold else 410)
