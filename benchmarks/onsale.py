@@ -41,6 +41,7 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 # it can (no decoding of whole pages).
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
+TAKEN_RE = re.compile(rb'data-taken="([\d,]*)"')
 
 
 def free_port() -> int:
@@ -344,6 +345,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
     stats = Stats()
     slug = plan["slug"]
     grid = plan["seat_grid"]
+    all_seats = [s for row in grid for s in row]
     event_id = plan["event"].pk
     capacity, _, _ = await asyncio.get_running_loop().run_in_executor(None, stock, event_id)
     queue: asyncio.Queue = asyncio.Queue()
@@ -480,15 +482,17 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     elif buyer.quantity > 1:
                         buyer.quantity -= 1
                 else:
-                    free = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
-                    has_map = b"data-seatmap" in body
-                    if free or has_map:
+                    # The refusal lists the seats now taken; the page's map greys them.
+                    match = TAKEN_RE.search(body)
+                    if match:
+                        taken = {int(s) for s in match.group(1).split(b",") if s}
+                        free = [s for s in all_seats if s not in taken]
                         buyer.free_hint = free
-                    if buyer.quantity > 1 and not free:
-                        buyer.quantity -= 1
-                    if not free and has_map:
-                        buyer.kind = "ga"  # no seat left: settle for standing
-                        buyer.sold_out = 0
+                        if not free:
+                            buyer.kind = "ga"  # no seat left: settle for standing
+                            buyer.sold_out = 0
+                        elif buyer.quantity > 1 and len(free) < buyer.quantity:
+                            buyer.quantity -= 1
                 queue.put_nowait(buyer)
                 return
             state["gave_up"] += 1  # 4xx other than sold out (should not happen)

@@ -140,10 +140,19 @@ def build(
 
 
 def current_availability(ticket_type_ids) -> dict[int, int]:
-    """Tickets left per type: the gate's counters when it has them, else the database."""
-    counters = gate.counters(ticket_type_ids) or {}
-    out = {pk: max(v, 0) for pk, v in counters.items() if v is not None}
+    """Tickets left per type: the gate's counters when it has them, else the database.
+
+    A missing counter is rebuilt (once) so the next reader gets it from Redis too: the
+    selector is read by the whole crowd and must not hit the stock rows on every request."""
+    counters = gate.counters(ticket_type_ids)
+    out = {pk: max(v, 0) for pk, v in (counters or {}).items() if v is not None}
     missing = [pk for pk in ticket_type_ids if pk not in out]
+    if counters is not None:
+        for pk in missing:
+            rebuilt = gate.rebuild(pk)
+            if rebuilt is not None:
+                out[pk] = max(rebuilt, 0)
+        missing = [pk for pk in missing if pk not in out]
     if missing:
         for pk, capacity, held, sold in TicketType.objects.filter(pk__in=missing).values_list(
             "pk", "capacity", "held", "sold"
@@ -165,6 +174,18 @@ def live_seats(event: Event) -> set[int]:
 
 MAP_SECONDS = 1.0
 _maps: dict[int, tuple[float, str, list, int]] = {}
+_taken: dict[int, tuple[float, frozenset[int]]] = {}
+
+
+def taken_seats(event: Event) -> frozenset[int]:
+    """Seats held or sold (shared for a second per process, like the map drawn from it)."""
+    now = time.monotonic()
+    cached = _taken.get(event.pk)
+    if cached is None or now - cached[0] > MAP_SECONDS:
+        cached = _taken[event.pk] = (now, frozenset(live_seats(event)))
+        if len(_taken) > 50:
+            _taken.clear()
+    return cached[1]
 
 
 def seat_map(event: Event, types: list[TicketType]):
@@ -177,7 +198,7 @@ def seat_map(event: Event, types: list[TicketType]):
             .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
             .order_by("section__position", "section_id", "y", "x", "pk")
         )
-        svg, bands = render_seat_map(seat_rows, live_seats(event), {t.pk: t for t in types})
+        svg, bands = render_seat_map(seat_rows, taken_seats(event), {t.pk: t for t in types})
         cached = _maps[event.pk] = (now, svg, bands, len(seat_rows))
         if len(_maps) > 50:
             _maps.clear()

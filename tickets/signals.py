@@ -30,6 +30,7 @@ def clear_catalogues(*args, **kwargs):
     services._catalogue.clear()
     services._seat_catalogue.clear()
     selector._maps.clear()
+    selector._taken.clear()
     views._events.clear()
 
 

@@ -163,6 +163,8 @@ def hold_seats(request, slug):
             buyer=request.user, event=event, seat_ids=form.cleaned_data["seat_ids"]
         )
     except DomainError as exc:
+        if exc.status_code == 409 and _is_htmx(request):
+            return _seat_refusal(request, event, exc)
         if isinstance(exc, services.SeatTaken):
             posted = {}  # show the fresh map without the lost seats pre-picked
         return _selector_response(
@@ -170,6 +172,24 @@ def hold_seats(request, slug):
         )
     _forget(request)
     return _after_hold(request, new_hold)
+
+
+def _seat_refusal(request, event, exc):
+    """A light answer for the crowd that lost the race for seats: the message, the seats
+    now taken (the page's map is updated in place) and the badges, not a 100 KB map."""
+    taken = set(selector.taken_seats(event))
+    claim = exc.context.get("claim")
+    if claim is not None and claim.seat is not None:
+        taken.add(claim.seat)  # the seat just lost, even before the shared copy shows it
+    sel = selector.build(event, request, include_map=False, sweep=False)
+    response = render(
+        request,
+        "tickets/_seat_refusal.html",
+        {"error": str(exc), "taken": sorted(taken), "sel": sel},
+        status=exc.status_code,
+    )
+    response["HX-Reswap"] = "none"
+    return response
 
 
 def hold_or_choose(request, slug):

@@ -104,6 +104,28 @@
         focusSeat(nearest(el, moves[e.key][0], moves[e.key][1]));
       }
     });
+    // A refused hold answers with the seats now taken (#seats-taken, out of band): grey
+    // them, drop them from the pick, and free the ones released since the page was drawn.
+    form.applyTaken = function (list) {
+      var taken = {};
+      list.split(",").forEach(function (id) { if (id) { taken[id] = true; } });
+      seats.forEach(function (el) {
+        var id = el.getAttribute("data-id");
+        var isTaken = !!taken[id];
+        el.classList.toggle("x", isTaken);
+        if (isTaken) {
+          el.setAttribute("aria-disabled", "true");
+          el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/(, taken)?$/, ", taken"));
+          if (picked[id]) { delete picked[id]; }
+          el.classList.remove("on");
+          el.setAttribute("aria-checked", "false");
+        } else {
+          el.removeAttribute("aria-disabled");
+          el.setAttribute("aria-label", el.getAttribute("aria-label").replace(/, taken$/, ""));
+        }
+      });
+      render();
+    };
     render();
   }
   function init(root) {
@@ -113,6 +135,14 @@
     document.addEventListener("DOMContentLoaded", function () { init(); });
   } else { init(); }
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    var list = document.getElementById("seats-taken");
+    if (!list || !list.hasAttribute("data-taken")) { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-seatmap-form]"), function (form) {
+      if (form.applyTaken) { form.applyTaken(list.getAttribute("data-taken")); }
+    });
+    list.removeAttribute("data-taken");
+  });
   // The selector answers "sold out" (409), a bad request (400) or "too many tries" (429)
   // with itself re-rendered: let htmx swap those in instead of ignoring them.
   document.addEventListener("htmx:beforeSwap", function (e) {

@@ -129,3 +129,28 @@ def test_a_sold_out_answer_replaces_the_selector_on_a_phone(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     screenshot(page, "holds-sold-out-phone")
+
+
+def test_a_lost_seat_is_greyed_on_the_map_in_place(live_server, page_factory, screenshot, concert):
+    from tickets import services
+
+    page, _buyer = signed_in_page(page_factory, live_server, DESKTOP)
+    page.goto(f"{live_server.url}/events/{concert.slug}/hold")
+    seat = page.locator('circle[aria-label="Row B seat 3"]')
+    seat.click()
+    assert "1 seat" in page.locator("[data-seat-summary]").inner_text()
+    lost = concert.seats.get(row_label="B", number="3")
+    services.hold_seats(buyer=UserFactory(), event=concert, seat_ids=[lost.pk])  # faster
+
+    page.get_by_role("button", name="Reserve seats").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "just been taken" in alert.inner_text()
+    taken = page.locator('circle[aria-label="Row B seat 3, taken"]')
+    taken.wait_for()
+    assert "x" in taken.get_attribute("class").split()
+    assert taken.get_attribute("aria-checked") == "false"
+    assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
+    assert page.locator("circle.s").count() == 72  # the map stayed on the page
+    assert page.url.endswith("/hold")
+    screenshot(page, "holds-seat-lost-in-place")

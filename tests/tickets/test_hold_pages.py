@@ -210,6 +210,32 @@ def test_seat_map_and_seat_hold(client):
     assert "just been taken" in response.content.decode()
 
 
+def test_a_lost_seat_race_answers_htmx_with_the_taken_seats_not_the_whole_map(client):
+    section = SeatSectionFactory(name="Stalls")
+    band = TicketTypeFactory(event=section.event, name="Stalls", capacity=40)
+    seats = [
+        SeatFactory(section=section, ticket_type=band, row_label="B", number=str(i))
+        for i in range(1, 41)
+    ]
+    event = section.event
+    url = reverse("tickets:hold_seats", args=[event.slug])
+    client.force_login(UserFactory())
+    assert client.post(url, {"seat": [seats[0].pk, seats[1].pk]}).status_code == 302
+
+    client.force_login(UserFactory())
+    response = client.post(url, {"seat": [seats[1].pk, seats[2].pk]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert response["HX-Reswap"] == "none"
+    text = response.content.decode()
+    assert "just been taken" in text and 'role="alert"' in text
+    taken = re.search(r'data-taken="([\d,]*)"', text).group(1).split(",")
+    assert {str(seats[0].pk), str(seats[1].pk)} <= set(taken)
+    assert str(seats[2].pk) not in taken
+    assert "<circle" not in text  # the map on the page is updated in place, not re-sent
+    assert f'id="avail-{band.pk}"' in text and "hx-swap-oob" in text
+    assert not Hold.objects.filter(status="active").exclude(seat_claims__seat=seats[0]).exists()
+
+
 def test_the_selector_include_works_with_just_event_and_request(rf, event):
     from django.contrib.auth.models import AnonymousUser
     from django.template import Context, Template
