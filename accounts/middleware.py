@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
+from django.utils.functional import SimpleLazyObject
 
 from accounts import roles
 
@@ -15,8 +16,9 @@ class ActiveRoleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # The session's keys say whether it is signed in; the user row is loaded only when
+        # something asks for it (the on-sale crowd's hold requests never do).
+        if SESSION_KEY in getattr(request, "session", {}):
             if roles.session_has_ended(request):
                 role = request.session.get(roles.SESSION_KEY, roles.BUYER)
                 hours = int(roles.session_age(role).total_seconds() // 3600)
@@ -26,7 +28,7 @@ class ActiveRoleMiddleware:
                     f"For your security you were signed out after {hours} hours. "
                     "Please sign in again.",
                 )
-            elif roles.DEADLINE_KEY not in request.session:
+            elif roles.DEADLINE_KEY not in request.session and request.user.is_authenticated:
                 roles.set_active_role(request, roles.active_role(request))
-        request.active_role = roles.active_role(request)
+        request.active_role = SimpleLazyObject(lambda: roles.active_role(request))
         return self.get_response(request)

@@ -143,10 +143,30 @@ def rebuild(ticket_type_id: int) -> int | None:
     worst a racing request can do is leave the counter a little high, which the database
     step then corrects (it is never the last word), never low.
     """
+    rebuilt = rebuild_many([ticket_type_id])
+    return None if rebuilt is None else rebuilt[ticket_type_id]
+
+
+def rebuild_many(ticket_type_ids) -> dict[int, int] | None:
+    """rebuild() for several ticket types: one locking query, one script call."""
+    from events.models import TicketType
+
+    ids = sorted({int(i) for i in ticket_type_ids})
+    if not ids:
+        return {}
     with transaction.atomic():
-        value = database_available(ticket_type_id, lock=True)
-        result = _guarded("init_counter", [counter_key(ticket_type_id)], [value])
-    return None if result is None else int(result)
+        rows = {
+            pk: max(capacity - held - sold, 0)
+            for pk, capacity, held, sold in TicketType.objects.filter(pk__in=ids)
+            .order_by("pk")  # a fixed lock order, like every other stock update
+            .select_for_update()
+            .values_list("pk", "capacity", "held", "sold")
+        }
+        values = [rows.get(pk, 0) for pk in ids]
+        result = _guarded("init_counter", [counter_key(pk) for pk in ids], values)
+    if result is None:
+        return None
+    return {pk: int(v) for pk, v in zip(ids, result, strict=True)}
 
 
 @dataclass
@@ -385,6 +405,20 @@ def forget_counters(ticket_type_ids) -> None:
         conn.delete(*keys)
     except ERRORS as exc:
         _mark_down(exc)
+
+
+# --- Rate limits ------------------------------------------------------------------------
+
+
+def hit_limits(limits: list[tuple[str, int, int]]) -> bool | None:
+    """Count one request against each (name, limit, window seconds); True when any is over.
+    None when Redis is unavailable (the caller counts elsewhere)."""
+    keys = [f"{PREFIX}rate:{name}" for name, _limit, _window in limits]
+    args = []
+    for _name, limit, window in limits:
+        args += [int(limit), int(window)]
+    result = _guarded("hit_limits", keys, args)
+    return None if result is None else int(result) > 0
 
 
 # --- Who holds what (so a sold-out answer can check the buyer's own hold cheaply) -------

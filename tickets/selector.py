@@ -147,11 +147,8 @@ def current_availability(ticket_type_ids) -> dict[int, int]:
     counters = gate.counters(ticket_type_ids)
     out = {pk: max(v, 0) for pk, v in (counters or {}).items() if v is not None}
     missing = [pk for pk in ticket_type_ids if pk not in out]
-    if counters is not None:
-        for pk in missing:
-            rebuilt = gate.rebuild(pk)
-            if rebuilt is not None:
-                out[pk] = max(rebuilt, 0)
+    if counters is not None and missing:
+        out.update({pk: max(v, 0) for pk, v in (gate.rebuild_many(missing) or {}).items()})
         missing = [pk for pk in missing if pk not in out]
     if missing:
         for pk, capacity, held, sold in TicketType.objects.filter(pk__in=missing).values_list(

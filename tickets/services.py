@@ -68,6 +68,12 @@ class SalesClosed(InvalidSelection):
     status_code = 400
 
 
+class SignedOut(DomainError):
+    """Please sign in again to reserve tickets."""
+
+    status_code = 403
+
+
 class HoldInProgress(DomainError):
     """Another reservation of yours for this event is being made. Please try again."""
 
@@ -221,10 +227,27 @@ def _gate_take(quantities: dict[int, int], *, event_id: int, buyer_id: int):
 # --- Holds -------------------------------------------------------------------------------
 
 
-def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
+def _buyer_id(buyer, buyer_id: int | None) -> int:
+    return buyer.pk if buyer_id is None else buyer_id
+
+
+def _check_buyer(buyer, buyer_id: int) -> None:
+    """`buyer_id` came from the session and `buyer` may be request.user, still unloaded:
+    the gate is asked with the id alone, so the refused crowd never loads its user rows.
+    Before anything is written the user is loaded, and must be that same signed-in user
+    (a session whose password changed, say, is signed out right there)."""
+    if buyer.pk != buyer_id:
+        raise SignedOut()
+
+
+def hold_tickets(
+    *, buyer, event: Event, quantities: dict[int, int], buyer_id: int | None = None
+) -> Hold:
     """Hold general-admission tickets: {ticket_type_id: quantity}. All or nothing.
 
-    Raises SoldOut, InvalidSelection (LimitExceeded, SalesClosed) or HoldInProgress.
+    `buyer_id` (the session's user id) lets the gate turn the buyer away without loading
+    `buyer`. Raises SoldOut, InvalidSelection (LimitExceeded, SalesClosed), HoldInProgress
+    or SignedOut.
     """
     try:
         wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
@@ -243,14 +266,16 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
 
     # The gate first: the crowd that cannot get a ticket is turned away here.
-    taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer.pk)
+    buyer_id = _buyer_id(buyer, buyer_id)
+    taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer_id)
     if taken is not None and not taken.ok and taken.buyer_has_hold:
         # What is missing may be the buyer's own previous hold: replace it, try again.
         _release_active_hold(buyer=buyer, event=event)
-        taken = gate.take(wanted, event_id=event.pk, buyer_id=buyer.pk)
+        taken = gate.take(wanted, event_id=event.pk, buyer_id=buyer_id)
     if taken is not None and not taken.ok:
         raise SoldOut(_sold_out_message(types[taken.short]))
     try:
+        _check_buyer(buyer, buyer_id)
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
         _release_active_hold(buyer=buyer, event=event)
         hold, emptied = _hold_tickets_in_database(buyer=buyer, event=event, wanted=wanted)
@@ -261,7 +286,7 @@ def hold_tickets(*, buyer, event: Event, quantities: dict[int, int]) -> Hold:
             # The database path alone: lazily release lapsed holds once, then retry.
             short = exc.context.get("ticket_type_id")
             if short and expire_lapsed_holds(ticket_type_ids=[short]):
-                return hold_tickets(buyer=buyer, event=event, quantities=wanted)
+                return hold_tickets(buyer=buyer, event=event, quantities=wanted, buyer_id=buyer_id)
         if isinstance(exc, SoldOut) and "ticket_type_id" in exc.context:
             raise SoldOut(_sold_out_message(types[exc.context["ticket_type_id"]])) from exc
         raise
@@ -322,8 +347,9 @@ def _hold_tickets_in_database(*, buyer, event, wanted) -> tuple[Hold, bool]:
     return hold, emptied
 
 
-def hold_seats(*, buyer, event: Event, seat_ids: list[int]) -> Hold:
-    """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut, InvalidSelection."""
+def hold_seats(*, buyer, event: Event, seat_ids: list[int], buyer_id: int | None = None) -> Hold:
+    """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut, InvalidSelection
+    or SignedOut. `buyer_id`: as for hold_tickets."""
     try:
         seat_ids = sorted({int(s) for s in seat_ids})
     except (TypeError, ValueError) as exc:
@@ -343,7 +369,13 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int]) -> Hold:
     if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
     try:
-        return _hold_seats_once(buyer=buyer, event=event, seat_ids=seat_ids, counts=counts)
+        return _hold_seats_once(
+            buyer=buyer,
+            buyer_id=_buyer_id(buyer, buyer_id),
+            event=event,
+            seat_ids=seat_ids,
+            counts=counts,
+        )
     except SeatTaken as exc:
         # The seat may be in the buyer's own previous hold (a new selection replaces it), or
         # in a lapsed hold not yet released (released lazily here, at most once a second).
@@ -356,7 +388,13 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int]) -> Hold:
             retry = True
         if not retry:
             raise
-    return _hold_seats_once(buyer=buyer, event=event, seat_ids=seat_ids, counts=counts)
+    return _hold_seats_once(
+        buyer=buyer,
+        buyer_id=_buyer_id(buyer, buyer_id),
+        event=event,
+        seat_ids=seat_ids,
+        counts=counts,
+    )
 
 
 _seat_catalogue: dict[int, tuple[float, dict[int, int]]] = {}
@@ -378,7 +416,7 @@ def seats_of(event_id: int) -> dict[int, int]:
     return cached[1]
 
 
-def _hold_seats_once(*, buyer, event, seat_ids, counts) -> Hold:
+def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
     hold_id = _next_hold_id()
     owner = str(hold_id)
     claimed = None
@@ -388,16 +426,17 @@ def _hold_seats_once(*, buyer, event, seat_ids, counts) -> Hold:
             owner=owner,
             ttl_seconds=settings.HOLD_SECONDS + HOLD_GRACE_SECONDS,
             event_id=event.pk,
-            buyer_id=buyer.pk,
+            buyer_id=buyer_id,
         )
         if claimed is not None and not claimed.ok:
             raise SeatTaken(claim=claimed)
-    taken = gate.take(counts, event_id=event.pk, buyer_id=buyer.pk) if claimed is not None else None
+    taken = gate.take(counts, event_id=event.pk, buyer_id=buyer_id) if claimed is not None else None
     if taken is not None and not taken.ok:
         gate.release_seats(seat_ids, owner=owner)
         raise SoldOut()
     emptied = False
     try:
+        _check_buyer(buyer, buyer_id)
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
         _release_active_hold(buyer=buyer, event=event)
         with transaction.atomic():

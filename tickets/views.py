@@ -11,24 +11,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_ratelimit.decorators import ratelimit
 
 from events.models import Event
 from getiickets.errors import DomainError
-from tickets import selector, services
+from tickets import limits, selector, services
 from tickets.forms import QuantitiesForm, SeatsForm
 from tickets.models import Hold
-
-RATE_LIMITED = "Too many reservation attempts. Please wait a minute and try again."
-
-
-def _account_rate(group, request):
-    return settings.HOLD_RATE_LIMIT
-
-
-def _ip_rate(group, request):
-    return getattr(settings, "HOLD_RATE_LIMIT_PER_IP", "120/m")
-
 
 EVENT_SECONDS = 2.0
 _events: dict[str, tuple[float, Event]] = {}
@@ -94,10 +82,6 @@ def availability(request, slug):
     return response
 
 
-def _limited(request) -> bool:
-    return getattr(request, "limited", False)
-
-
 @require_GET
 def choose(request, slug):
     """The selector on its own page (also where a buyer lands again after signing in)."""
@@ -106,19 +90,24 @@ def choose(request, slug):
     return _selector_response(request, event, resume=resume)
 
 
+# The hold views serve the on-sale crowd. They never touch request.user before the gate has
+# said yes: the buyer is known by the session's user id (limits.session_user_id) and the
+# service loads and checks the user only before it writes (services._check_buyer).
+
+
 @require_POST
-@ratelimit(key="ip", rate=_ip_rate, method="POST", block=False)
-@ratelimit(key="user_or_ip", rate=_account_rate, method="POST", block=False)
 def hold(request, slug):
+    limited = limits.hold_limited(request)
     event = _event(slug)
     posted = _posted_quantities(request)
-    if _limited(request):
-        return _selector_response(request, event, error=RATE_LIMITED, status=429, posted=posted)
+    if limited:
+        return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
     form = QuantitiesForm(request.POST, event=event)
     if not form.is_valid():
         error = " ".join(form.non_field_errors()) or "Choose at least one ticket."
         return _selector_response(request, event, error=error, status=400, posted=posted)
-    if not request.user.is_authenticated:
+    buyer_id = limits.session_user_id(request)
+    if buyer_id is None:
         _remember(
             request,
             event,
@@ -127,8 +116,13 @@ def hold(request, slug):
         return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
         new_hold = services.hold_tickets(
-            buyer=request.user, event=event, quantities=form.cleaned_data["quantities"]
+            buyer=request.user,
+            buyer_id=buyer_id,
+            event=event,
+            quantities=form.cleaned_data["quantities"],
         )
+    except services.SignedOut:
+        return _sign_in_again(request, event, quantities=posted["quantities"])
     except DomainError as exc:
         # The answer to a quantity request leaves the seat map out (a link leads to it).
         return _selector_response(
@@ -144,24 +138,29 @@ def hold(request, slug):
 
 
 @require_POST
-@ratelimit(key="ip", rate=_ip_rate, method="POST", block=False)
-@ratelimit(key="user_or_ip", rate=_account_rate, method="POST", block=False)
 def hold_seats(request, slug):
+    limited = limits.hold_limited(request)
     event = _event(slug)
     posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
-    if _limited(request):
-        return _selector_response(request, event, error=RATE_LIMITED, status=429, posted=posted)
+    if limited:
+        return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
     form = SeatsForm(request.POST)
     if not form.is_valid():
         error = " ".join(form.non_field_errors()) or "Choose at least one seat."
         return _selector_response(request, event, error=error, status=400, posted=posted)
-    if not request.user.is_authenticated:
+    buyer_id = limits.session_user_id(request)
+    if buyer_id is None:
         _remember(request, event, seats=form.cleaned_data["seat_ids"])
         return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
         new_hold = services.hold_seats(
-            buyer=request.user, event=event, seat_ids=form.cleaned_data["seat_ids"]
+            buyer=request.user,
+            buyer_id=buyer_id,
+            event=event,
+            seat_ids=form.cleaned_data["seat_ids"],
         )
+    except services.SignedOut:
+        return _sign_in_again(request, event, seats=form.cleaned_data["seat_ids"])
     except DomainError as exc:
         if exc.status_code == 409 and _is_htmx(request):
             return _seat_refusal(request, event, exc)
@@ -172,6 +171,12 @@ def hold_seats(request, slug):
         )
     _forget(request)
     return _after_hold(request, new_hold)
+
+
+def _sign_in_again(request, event, **selection):
+    """The session named a user who no longer signs in with it: keep the choice, sign in."""
+    _remember(request, event, **selection)
+    return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
 
 
 def _seat_refusal(request, event, exc):

@@ -179,7 +179,8 @@ def _count_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200
-    return len(ctx.captured_queries)
+    # Savepoints exist only because each test runs inside a transaction.
+    return sum("SAVEPOINT" not in q["sql"] for q in ctx.captured_queries)
 
 
 def test_list_page_runs_a_constant_number_of_queries(client):
@@ -206,6 +207,7 @@ def test_detail_page_runs_a_constant_number_of_queries(client):
     lots = _count_queries(client, reverse("events:detail", args=[many.slug]))
     assert few == lots
     # event, ticket types, the selector's lazy expiry of lapsed holds, its live stock read
+    # (which rebuilds the missing Redis counters)
     assert lots <= 5
 
 

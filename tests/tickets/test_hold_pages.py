@@ -150,6 +150,66 @@ def test_per_ip_rate_limit(client, event, settings):
     assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 429
 
 
+@pytest.mark.needs_services
+def test_without_the_gate_the_rate_limit_still_holds(client, event, settings):
+    settings.HOLD_RATE_LIMIT = "2/m"
+    settings.HOLD_GATE_ENABLED = False  # limits counted by django-ratelimit in the cache
+    client.force_login(UserFactory())
+    regular = tt(event, "Regular")
+    url = reverse("tickets:hold", args=[event.slug])
+    codes = [client.post(url, {f"qty_{regular.pk}": 1}).status_code for _ in range(3)]
+    assert codes == [302, 302, 429]
+
+
+def test_rates_read_like_django_ratelimit():
+    from tickets.limits import parse_rate
+
+    assert parse_rate("30/m") == (30, 60)
+    assert parse_rate("5/10s") == (5, 10)
+    assert parse_rate("1000/h") == (1000, 3600)
+    with pytest.raises(ValueError):
+        parse_rate("often")
+
+
+@pytest.mark.needs_services
+def test_a_refused_hold_reads_no_user_row_and_writes_nothing(client, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    vip = tt(event, "VIP")
+    TicketType.objects.filter(pk=vip.pk).update(sold=3)
+    url = reverse("tickets:hold", args=[event.slug])
+    assert client.post(url, {f"qty_{vip.pk}": 1}).status_code == 409  # warms the caches
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, {f"qty_{vip.pk}": 1}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    assert "not enough VIP tickets left" in response.content.decode()
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert "accounts_user" not in sql
+    assert "UPDATE" not in sql and "INSERT" not in sql
+
+
+@pytest.mark.needs_services
+def test_a_session_that_no_longer_signs_in_is_sent_to_sign_in_with_nothing_held(client, event):
+    from tickets import gate
+
+    buyer = UserFactory()
+    client.force_login(buyer)
+    regular = tt(event, "Regular")
+    url = reverse("tickets:hold", args=[event.slug])
+    assert client.get(url).status_code == 200  # the session is in use (its clock started)
+    buyer.set_password("a-brand-new-passphrase")  # signs out every other session
+    buyer.save()
+    response = client.post(url, {f"qty_{regular.pk}": 2})
+    assert response.status_code == 302
+    assert "/auth/login" in response.url
+    assert not Hold.objects.exists()
+    regular.refresh_from_db()
+    assert regular.held == 0
+    assert gate.counters([regular.pk])[regular.pk] == 100  # the gate's take was given back
+
+
 def test_signing_in_keeps_the_selection(client, event):
     regular = tt(event, "Regular")
     url = reverse("tickets:hold", args=[event.slug])

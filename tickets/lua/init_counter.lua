@@ -1,6 +1,11 @@
--- Create a counter only if it is absent (SET NX semantics); returns its value either way.
--- KEYS[1]: counter key; ARGV[1]: the value computed from the database under its row lock.
-if redis.call('SET', KEYS[1], ARGV[1], 'NX') then
-  return tonumber(ARGV[1])
+-- Create counters only where absent (SET NX semantics); returns each counter's value.
+-- KEYS: counter keys; ARGV: the values computed from the database under their row locks.
+local values = {}
+for i = 1, #KEYS do
+  if redis.call('SET', KEYS[i], ARGV[i], 'NX') then
+    values[i] = tonumber(ARGV[i])
+  else
+    values[i] = tonumber(redis.call('GET', KEYS[i]))
+  end
 end
-return tonumber(redis.call('GET', KEYS[1]))
+return values
