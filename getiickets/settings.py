@@ -341,9 +341,13 @@ LOGGING = {
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
+    "filters": {"skip_sold_out": {"()": "getiickets.log_filters.SkipSoldOutAnswers"}},
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's own default config lets django.* through at INFO whatever LOG_LEVEL says.
+        "django": {"level": LOG_LEVEL},
+        "django.request": {"filters": ["skip_sold_out"]},
         "django.db.backends": {"level": "WARNING"},
         "django_redis": {"level": "ERROR"},
     },

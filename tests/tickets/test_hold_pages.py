@@ -161,6 +161,24 @@ def test_without_the_gate_the_rate_limit_still_holds(client, event, settings):
     assert codes == [302, 302, 429]
 
 
+def test_sold_out_answers_are_not_logged_as_warnings_but_other_4xx_are(client, event, caplog):
+    import logging
+
+    client.force_login(UserFactory())
+    vip = tt(event, "VIP")
+    TicketType.objects.filter(pk=vip.pk).update(sold=3)
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert (
+            client.post(
+                reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 1}
+            ).status_code
+            == 409
+        )
+        assert client.get("/events/no-such-event/hold").status_code == 404
+    logged = [r.status_code for r in caplog.records if r.name == "django.request"]
+    assert logged == [404]
+
+
 def test_rates_read_like_django_ratelimit():
     from tickets.limits import parse_rate
 
