@@ -176,6 +176,7 @@ def seed(round_no: int, buyers: int):
     from django.contrib.sessions.backends.cache import SessionStore
     from django.utils import timezone
 
+    from accounts import roles
     from accounts.models import User
     from events.models import Category, Event, Organizer, Seat, SeatSection, TicketType, Venue
     from tickets import gate
@@ -250,6 +251,9 @@ def seed(round_no: int, buyers: int):
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        # What signing in as a buyer leaves in the session (accounts.roles).
+        store[roles.SESSION_KEY] = roles.BUYER
+        store[roles.DEADLINE_KEY] = (timezone.now() + roles.session_age(roles.BUYER)).timestamp()
         store.create()
         sessions.append(store.session_key)
     return {

@@ -325,6 +325,14 @@ def claim_seats(
     )
 
 
+def rename_claims(seat_ids, *, owner: str, new_owner: str) -> bool | None:
+    """Hand `owner`'s claims on these seats to `new_owner` (same expiry). True when every
+    seat was handed over; None when Redis is unavailable."""
+    ids = sorted(int(s) for s in seat_ids)
+    result = _guarded("rename_claims", [seat_key(s) for s in ids], [owner, new_owner])
+    return None if result is None else int(result) == len(ids)
+
+
 def release_seats(seat_ids, *, owner: str) -> None:
     ids = sorted(int(s) for s in seat_ids)
     if ids:

@@ -14,6 +14,7 @@ Redis is down, the database path alone still sells correctly.
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections import Counter
 from datetime import timedelta
@@ -195,7 +196,8 @@ def _release_active_hold(*, buyer, event: Event) -> None:
 
 
 def _next_hold_id() -> int | None:
-    """Reserve the next Hold id up front (PostgreSQL), so Redis seat claims can name it."""
+    """Reserve the next Hold id before the hold is written (PostgreSQL): the Redis seat
+    claims are named after it."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
@@ -417,10 +419,12 @@ def seats_of(event_id: int) -> dict[int, int]:
 
 
 def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
-    hold_id = _next_hold_id()
-    owner = str(hold_id)
-    claimed = None
-    if hold_id is not None:
+    # The gate first, under a provisional owner: the crowd that lost the seats is turned
+    # away before anything touches the database. The winner reserves the hold's id and the
+    # claims are renamed to it (release and sale find them by that id).
+    claimed = hold_id = None
+    owner = f"pending:{buyer_id}:{secrets.token_hex(6)}"
+    if connection.vendor == "postgresql":  # elsewhere there is no id to reserve up front
         claimed = gate.claim_seats(
             seat_ids,
             owner=owner,
@@ -430,6 +434,13 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
         )
         if claimed is not None and not claimed.ok:
             raise SeatTaken(claim=claimed)
+        hold_id = _next_hold_id()
+        if claimed is not None:
+            if gate.rename_claims(seat_ids, owner=owner, new_owner=str(hold_id)):
+                owner = str(hold_id)
+            else:  # Redis failed in between: the database alone decides this one
+                gate.release_seats(seat_ids, owner=owner)
+                claimed = None
     taken = gate.take(counts, event_id=event.pk, buyer_id=buyer_id) if claimed is not None else None
     if taken is not None and not taken.ok:
         gate.release_seats(seat_ids, owner=owner)
