@@ -176,7 +176,7 @@ SERVICE_FEE_BASIS_POINTS = env.int("SERVICE_FEE_BASIS_POINTS", default=350)  # 3
 SERVICE_FEE_FLAT_KOBO = env.int("SERVICE_FEE_FLAT_KOBO", default=10_000)  # ₦100
 HOLD_SECONDS = env.int("HOLD_SECONDS", default=600)
 MAX_TICKETS_PER_ACCOUNT_PER_EVENT = env.int("MAX_TICKETS_PER_ACCOUNT_PER_EVENT", default=10)
-HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (django-ratelimit)
+HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (tickets.limits)
 HOLD_RATE_LIMIT_PER_IP = env.str("HOLD_RATE_LIMIT_PER_IP", default="120/m")
 # The Redis gate in front of the stock rows (tickets/gate.py); needs REDIS_URL.
 HOLD_GATE_ENABLED = env.bool("HOLD_GATE_ENABLED", default=True)

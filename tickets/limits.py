@@ -45,20 +45,17 @@ def session_user_id(request) -> int | None:
         return None
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def hold_limited(request) -> bool:
     """Count this hold request; True when the account or the IP is over its limit."""
     account_rate = settings.HOLD_RATE_LIMIT
     ip_rate = getattr(settings, "HOLD_RATE_LIMIT_PER_IP", "120/m")
     if gate.client() is not None:
+        ip = request.META.get("REMOTE_ADDR", "")
         user_id = session_user_id(request)
-        account = f"u:{user_id}" if user_id else f"ip:{_client_ip(request)}"
-        limits = [(f"acct:{account}", *parse_rate(account_rate))]
-        limits.append((f"ip:{_client_ip(request)}", *parse_rate(ip_rate)))
-        over = gate.hit_limits(limits)
+        account = f"u:{user_id}" if user_id else f"ip:{ip}"
+        over = gate.hit_limits(
+            [(f"acct:{account}", *parse_rate(account_rate)), (f"ip:{ip}", *parse_rate(ip_rate))]
+        )
         if over is not None:
             return over
     # No Redis (or it just failed): django-ratelimit on the cache.

@@ -195,11 +195,9 @@ def _release_active_hold(*, buyer, event: Event) -> None:
         release_hold(hold=hold)
 
 
-def _next_hold_id() -> int | None:
-    """Reserve the next Hold id before the hold is written (PostgreSQL): the Redis seat
-    claims are named after it."""
-    if connection.vendor != "postgresql":
-        return None
+def _next_hold_id() -> int:
+    """Reserve the next Hold id before the hold is written (PostgreSQL only): the Redis
+    seat claims are named after it."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Hold._meta.db_table])
         return int(cursor.fetchone()[0])
@@ -370,14 +368,15 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int], buyer_id: int | None
         _check_ticket_type(catalogue[pk], count, seated=True)
     if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
+    selection = {
+        "buyer": buyer,
+        "buyer_id": _buyer_id(buyer, buyer_id),
+        "event": event,
+        "seat_ids": seat_ids,
+        "counts": counts,
+    }
     try:
-        return _hold_seats_once(
-            buyer=buyer,
-            buyer_id=_buyer_id(buyer, buyer_id),
-            event=event,
-            seat_ids=seat_ids,
-            counts=counts,
-        )
+        return _hold_seats_once(**selection)
     except SeatTaken as exc:
         # The seat may be in the buyer's own previous hold (a new selection replaces it), or
         # in a lapsed hold not yet released (released lazily here, at most once a second).
@@ -390,13 +389,7 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int], buyer_id: int | None
             retry = True
         if not retry:
             raise
-    return _hold_seats_once(
-        buyer=buyer,
-        buyer_id=_buyer_id(buyer, buyer_id),
-        event=event,
-        seat_ids=seat_ids,
-        counts=counts,
-    )
+    return _hold_seats_once(**selection)
 
 
 _seat_catalogue: dict[int, tuple[float, dict[int, int]]] = {}

@@ -108,12 +108,11 @@ def hold(request, slug):
         return _selector_response(request, event, error=error, status=400, posted=posted)
     buyer_id = limits.session_user_id(request)
     if buyer_id is None:
-        _remember(
+        return _to_sign_in(
             request,
             event,
             quantities={str(k): v for k, v in form.cleaned_data["quantities"].items()},
         )
-        return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
         new_hold = services.hold_tickets(
             buyer=request.user,
@@ -122,7 +121,7 @@ def hold(request, slug):
             quantities=form.cleaned_data["quantities"],
         )
     except services.SignedOut:
-        return _sign_in_again(request, event, quantities=posted["quantities"])
+        return _to_sign_in(request, event, quantities=posted["quantities"])
     except DomainError as exc:
         # The answer to a quantity request leaves the seat map out (a link leads to it).
         return _selector_response(
@@ -150,8 +149,7 @@ def hold_seats(request, slug):
         return _selector_response(request, event, error=error, status=400, posted=posted)
     buyer_id = limits.session_user_id(request)
     if buyer_id is None:
-        _remember(request, event, seats=form.cleaned_data["seat_ids"])
-        return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
+        return _to_sign_in(request, event, seats=form.cleaned_data["seat_ids"])
     try:
         new_hold = services.hold_seats(
             buyer=request.user,
@@ -160,7 +158,7 @@ def hold_seats(request, slug):
             seat_ids=form.cleaned_data["seat_ids"],
         )
     except services.SignedOut:
-        return _sign_in_again(request, event, seats=form.cleaned_data["seat_ids"])
+        return _to_sign_in(request, event, seats=form.cleaned_data["seat_ids"])
     except DomainError as exc:
         if exc.status_code == 409 and _is_htmx(request):
             return _seat_refusal(request, event, exc)
@@ -173,8 +171,9 @@ def hold_seats(request, slug):
     return _after_hold(request, new_hold)
 
 
-def _sign_in_again(request, event, **selection):
-    """The session named a user who no longer signs in with it: keep the choice, sign in."""
+def _to_sign_in(request, event, **selection):
+    """Not signed in (or the session's user no longer signs in with it): keep the choice
+    for after sign-in."""
     _remember(request, event, **selection)
     return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
 
