@@ -40,8 +40,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 # Bytes patterns: the generator shares the CPUs with the server, so it parses as little as
 # it can (no decoding of whole pages).
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
+TAKEN_SEAT_RE = re.compile(rb'class="s b\d x" data-id="(\d+)"')
 TAKEN_RE = re.compile(rb'data-taken="([\d,]*)"')
+HOLD_ID_RE = re.compile(r"hold=(\d+)")
 
 
 def free_port() -> int:
@@ -340,7 +341,9 @@ class Buyer:
     attempts: int = 0
     sold_out: int = 0
     seats: list = field(default_factory=list)
-    free_hint: list = field(default_factory=list)
+    # Seat ids (bytes, as the pages write them) this buyer has seen taken; None until the
+    # buyer has seen the map.
+    taken: frozenset | None = None
 
 
 async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
@@ -353,6 +356,8 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
     event_id = plan["event"].pk
     capacity, _, _ = await asyncio.get_running_loop().run_in_executor(None, stock, event_id)
     queue: asyncio.Queue = asyncio.Queue()
+    hold_path, hold_seats_path = f"/events/{slug}/hold", f"/events/{slug}/hold-seats"
+    sold_out_badge = {t: b'id="avail-%d" class="badge badge-danger"' % t for t in plan["ga"]}
     for session in plan["sessions"]:
         kind = "seats" if rng.random() < 0.4 else "ga"
         buyer = Buyer(
@@ -376,28 +381,38 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
     timeout = aiohttp.ClientTimeout(total=30)
     connector = aiohttp.TCPConnector(limit=args.connections)
 
-    def pick_seats(buyer: Buyer):
+    # Seat ids as bytes, as pages and refusals write them: the generator compares bytes
+    # and never converts a thousand ids per answer.
+    rows_b = [[str(s).encode() for s in row] for row in grid]
+    seats_total = len(all_seats)
+
+    def pick_seats(buyer: Buyer) -> list:
         n = buyer.quantity
-        free = buyer.free_hint
-        if free:
+        taken = buyer.taken
+        if taken is not None:
             # Like people do: the best rows that still have n seats together, not all the
             # same seats (a random run among the front-most rows that have one).
-            free_set = set(free)
+            want = "1" * n
             candidates = []
-            for row in grid:
-                runs = [
-                    row[i : i + n]
-                    for i in range(0, 50 - n + 1)
-                    if all(s in free_set for s in row[i : i + n])
-                ]
+            for row in rows_b:
+                mask = "".join("0" if s in taken else "1" for s in row)
+                runs = []
+                i = mask.find(want)
+                while i != -1:
+                    runs.append(i)
+                    i = mask.find(want, i + 1)
                 if runs:
-                    candidates.append(runs)
-                if len(candidates) == 3:
-                    break
+                    candidates.append((row, runs))
+                    if len(candidates) == 3:
+                        break
             if candidates:
-                return rng.choice(rng.choice(candidates))
-            return rng.sample(sorted(free), min(n, len(free)))
-        row = grid[rng.randint(0, 1)]  # the crowded section: the first two rows
+                row, runs = rng.choice(candidates)
+                start = rng.choice(runs)
+                return row[start : start + n]
+            free = [s for row in rows_b for s in row if s not in taken]
+            if free:
+                return rng.sample(free, min(n, len(free)))
+        row = rows_b[rng.randint(0, 1)]  # the crowded section: the first two rows
         start = rng.randint(0, 50 - n)
         return row[start : start + n]
 
@@ -425,6 +440,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 headers["HX-Request"] = "true"  # the selector's forms post through htmx
                 headers["X-CSRFToken"] = buyer.csrf
                 headers["Referer"] = base + "/"
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             async with http.request(
                 method, base + path, data=data, headers=headers, allow_redirects=False
             ) as response:
@@ -439,20 +455,20 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
 
         async def serve(buyer: Buyer):
             if not buyer.csrf:  # open the event page once
-                status, _h, body = await request("GET", f"/events/{slug}/hold", buyer)
+                status, _h, body = await request("GET", hold_path, buyer)
                 match = TOKEN_RE.search(body)
                 if buyer.kind == "seats":
-                    buyer.free_hint = [int(m.group(1)) for m in FREE_SEAT_RE.finditer(body)]
+                    buyer.taken = frozenset(TAKEN_SEAT_RE.findall(body))
                 if not buyer.csrf and match:
                     buyer.csrf = match.group(1).decode()
             buyer.attempts += 1
             if buyer.kind == "ga":
-                path = f"/events/{slug}/hold"
-                data = {f"qty_{buyer.ticket_type}": str(buyer.quantity)}
+                path = hold_path
+                data = b"qty_%d=%d" % (buyer.ticket_type, buyer.quantity)
             else:
-                path = f"/events/{slug}/hold-seats"
+                path = hold_seats_path
                 buyer.seats = pick_seats(buyer)
-                data = [("seat", str(s)) for s in buyer.seats]
+                data = b"&".join(b"seat=" + s for s in buyer.seats)
             t0 = time.perf_counter()
             status, headers, body = await request("POST", path, buyer, data=data)
             stats.latencies.append(time.perf_counter() - t0)
@@ -460,7 +476,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
             if status in (200, 302) and (headers.get("HX-Redirect") or headers.get("Location")):
                 state["held_ok"] += 1
                 target = headers.get("HX-Redirect") or headers.get("Location", "")
-                hold_id = re.search(r"hold=(\d+)", target)
+                hold_id = HOLD_ID_RE.search(target)
                 if buyer.abandons:
                     state["abandoned"] += 1
                 elif hold_id:
@@ -472,15 +488,10 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 if buyer.kind == "ga":
                     # Read the badges like a person: a sold-out type is dropped for the other,
                     # and when both are gone, for a seat; otherwise ask for fewer.
-                    text = body.decode()
-                    gone = {
-                        t
-                        for t in plan["ga"]
-                        if f'id="avail-{t}" class="badge badge-danger"' in text
-                    }
+                    gone = {t for t in plan["ga"] if sold_out_badge[t] in body}
                     buyer.sold_out += 1
                     if gone >= set(plan["ga"]) or buyer.sold_out >= 6:
-                        buyer.kind, buyer.free_hint = "seats", []
+                        buyer.kind, buyer.taken = "seats", None
                     elif buyer.ticket_type in gone:
                         buyer.ticket_type = plan["ga"][1 - plan["ga"].index(buyer.ticket_type)]
                     elif buyer.quantity > 1:
@@ -489,13 +500,12 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     # The refusal lists the seats now taken; the page's map greys them.
                     match = TAKEN_RE.search(body)
                     if match:
-                        taken = {int(s) for s in match.group(1).split(b",") if s}
-                        free = [s for s in all_seats if s not in taken]
-                        buyer.free_hint = free
-                        if not free:
+                        buyer.taken = taken = frozenset(match.group(1).split(b",")) - {b""}
+                        free = seats_total - len(taken)
+                        if free <= 0:
                             buyer.kind = "ga"  # no seat left: settle for standing
                             buyer.sold_out = 0
-                        elif buyer.quantity > 1 and len(free) < buyer.quantity:
+                        elif buyer.quantity > 1 and free < buyer.quantity:
                             buyer.quantity -= 1
                 queue.put_nowait(buyer)
                 return

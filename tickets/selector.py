@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -77,6 +77,25 @@ class Row:
             return [0]
         return [0, *range(t.min_per_order, top + 1)]
 
+    @property
+    def badge_class(self) -> str:
+        if self.sold_out:
+            return "badge-danger"
+        return "badge-warning" if not self.on_sale or self.low else "badge-success"
+
+    @property
+    def badge_text(self) -> str:
+        if self.sold_out:
+            return "Sold out"
+        if self.not_yet:
+            starts = dateformat.format(
+                timezone.localtime(self.ticket_type.sales_start), "D j M, g:i A"
+            )
+            return f"On sale from {starts}"
+        if not self.on_sale:
+            return "Sales ended"
+        return f"Only {self.available} left" if self.low else "Available"
+
 
 @dataclass
 class Selector:
@@ -119,12 +138,16 @@ def build(
     posted: dict | None = None,
     include_map: bool = True,
     sweep: bool = True,
+    recent: bool = False,
 ) -> Selector:
+    """`recent`: availability may be up to half a second old (the answers to the refused
+    crowd, which would otherwise read the counters again on every request)."""
     if sweep:
         services.sweep_event(event)  # lazy expiry, at most once every few seconds
     types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
     types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
-    available = current_availability([t.pk for t in types])
+    ids = [t.pk for t in types]
+    available = recent_availability(event.pk, ids) if recent else current_availability(ids)
     pending = posted if posted is not None else pending_selection(request, event)
     quantities = {int(k): int(v) for k, v in (pending.get("quantities") or {}).items()}
     chosen_seats = [int(s) for s in pending.get("seats") or []]
@@ -158,6 +181,21 @@ def current_availability(ticket_type_ids) -> dict[int, int]:
     return out
 
 
+RECENT_SECONDS = 0.5
+_recent: dict[int, tuple[float, list[int], dict[int, int]]] = {}
+
+
+def recent_availability(event_id: int, ticket_type_ids: list[int]) -> dict[int, int]:
+    """current_availability, shared for half a second per process."""
+    now = time.monotonic()
+    cached = _recent.get(event_id)
+    if cached is None or now - cached[0] > RECENT_SECONDS or cached[1] != ticket_type_ids:
+        cached = _recent[event_id] = (now, ticket_type_ids, current_availability(ticket_type_ids))
+        if len(_recent) > 500:
+            _recent.clear()
+    return cached[2]
+
+
 def live_seats(event: Event) -> set[int]:
     """Seats held (and not lapsed) or sold: one query."""
     return set(
@@ -171,18 +209,34 @@ def live_seats(event: Event) -> set[int]:
 
 MAP_SECONDS = 1.0
 _maps: dict[int, tuple[float, str, list, int]] = {}
-_taken: dict[int, tuple[float, frozenset[int]]] = {}
+# event id -> (when, taken seat ids, the same ids as "1,2,3" for refusals)
+_taken: dict[int, tuple[float, frozenset[int], str]] = {}
+
+
+def _taken_entry(event: Event):
+    now = time.monotonic()
+    cached = _taken.get(event.pk)
+    if cached is None or now - cached[0] > MAP_SECONDS:
+        taken = frozenset(live_seats(event))
+        cached = _taken[event.pk] = (now, taken, ",".join(map(str, sorted(taken))))
+        if len(_taken) > 50:
+            _taken.clear()
+    return cached
 
 
 def taken_seats(event: Event) -> frozenset[int]:
     """Seats held or sold (shared for a second per process, like the map drawn from it)."""
-    now = time.monotonic()
-    cached = _taken.get(event.pk)
-    if cached is None or now - cached[0] > MAP_SECONDS:
-        cached = _taken[event.pk] = (now, frozenset(live_seats(event)))
-        if len(_taken) > 50:
-            _taken.clear()
-    return cached[1]
+    return _taken_entry(event)[1]
+
+
+def taken_seats_list(event: Event, *, also: int | None = None) -> str:
+    """The taken seats as "1,2,3" (what a refusal sends to the page's map); `also` adds a
+    seat just lost, before the shared copy shows it. Joined once per second, not per
+    refusal: the crowd that loses a seat race reads this thousands of times."""
+    _when, taken, joined = _taken_entry(event)
+    if also is None or also in taken:
+        return joined
+    return f"{joined},{also}" if joined else str(also)
 
 
 def seat_map(event: Event, types: list[TicketType]):

@@ -123,6 +123,8 @@ def hold(request, slug):
     except services.SignedOut:
         return _to_sign_in(request, event, quantities=posted["quantities"])
     except DomainError as exc:
+        if exc.status_code == 409 and _is_htmx(request):
+            return _ga_refusal(request, event, exc, posted)
         # The answer to a quantity request leaves the seat map out (a link leads to it).
         return _selector_response(
             request,
@@ -178,22 +180,31 @@ def _to_sign_in(request, event, **selection):
     return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
 
 
+def _refusal(request, template, context, status):
+    """Light htmx answers to the sold-out crowd: out-of-band pieces only, swapped in place
+    (HX-Reswap: none), so the page keeps the buyer's map and choices."""
+    response = render(request, template, context, status=status)
+    response["HX-Reswap"] = "none"
+    return response
+
+
+def _ga_refusal(request, event, exc, posted):
+    """Not enough tickets: the message, and each type's badge and quantity list, not the
+    whole selector."""
+    sel = selector.build(event, request, posted=posted, include_map=False, sweep=False, recent=True)
+    return _refusal(
+        request, "tickets/_ga_refusal.html", {"error": str(exc), "sel": sel}, exc.status_code
+    )
+
+
 def _seat_refusal(request, event, exc):
     """A light answer for the crowd that lost the race for seats: the message, the seats
     now taken (the page's map is updated in place) and the badges, not a 100 KB map."""
-    taken = set(selector.taken_seats(event))
     claim = exc.context.get("claim")
-    if claim is not None and claim.seat is not None:
-        taken.add(claim.seat)  # the seat just lost, even before the shared copy shows it
-    sel = selector.build(event, request, include_map=False, sweep=False)
-    response = render(
-        request,
-        "tickets/_seat_refusal.html",
-        {"error": str(exc), "taken": sorted(taken), "sel": sel},
-        status=exc.status_code,
-    )
-    response["HX-Reswap"] = "none"
-    return response
+    lost = claim.seat if claim is not None else None
+    sel = selector.build(event, request, include_map=False, sweep=False, recent=True)
+    context = {"error": str(exc), "taken": selector.taken_seats_list(event, also=lost), "sel": sel}
+    return _refusal(request, "tickets/_seat_refusal.html", context, exc.status_code)
 
 
 def hold_or_choose(request, slug):
