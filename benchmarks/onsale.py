@@ -341,9 +341,39 @@ class Buyer:
     attempts: int = 0
     sold_out: int = 0
     seats: list = field(default_factory=list)
-    # Seat ids (bytes, as the pages write them) this buyer has seen taken; None until the
-    # buyer has seen the map.
-    taken: frozenset | None = None
+    # The map as this buyer last saw it (a SeatView); None until the buyer has seen it.
+    view: SeatView | None = None
+
+
+class SeatView:
+    """One state of the seat map as a buyer sees it: the taken seats (ids as bytes, as the
+    pages write them) and, per party size, the front-most rows with that many seats
+    together. Many buyers see the same state (the server shares its list for a second),
+    so views are shared by their raw bytes and each is worked out once."""
+
+    def __init__(self, taken: frozenset, rows_b: list):
+        self.taken = taken
+        self.rows_b = rows_b
+        self._runs: dict[int, list] = {}
+
+    def runs(self, n: int) -> list:
+        """[(row, [start, ...]), ...] for the first three rows with n free seats together."""
+        found = self._runs.get(n)
+        if found is None:
+            want, taken, found = "1" * n, self.taken, []
+            for row in self.rows_b:
+                mask = "".join("0" if s in taken else "1" for s in row)
+                starts = []
+                i = mask.find(want)
+                while i != -1:
+                    starts.append(i)
+                    i = mask.find(want, i + 1)
+                if starts:
+                    found.append((row, starts))
+                    if len(found) == 3:
+                        break
+            self._runs[n] = found
+        return found
 
 
 async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
@@ -386,30 +416,29 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
     rows_b = [[str(s).encode() for s in row] for row in grid]
     seats_total = len(all_seats)
 
+    views: dict[bytes, SeatView] = {}
+
+    def seat_view(raw: bytes) -> SeatView:
+        """The view for a list of taken seats written "1,2,3"."""
+        view = views.get(raw)
+        if view is None:
+            if len(views) > 256:
+                views.clear()
+            view = views[raw] = SeatView(frozenset(raw.split(b",")) - {b""}, rows_b)
+        return view
+
     def pick_seats(buyer: Buyer) -> list:
         n = buyer.quantity
-        taken = buyer.taken
-        if taken is not None:
+        view = buyer.view
+        if view is not None:
             # Like people do: the best rows that still have n seats together, not all the
             # same seats (a random run among the front-most rows that have one).
-            want = "1" * n
-            candidates = []
-            for row in rows_b:
-                mask = "".join("0" if s in taken else "1" for s in row)
-                runs = []
-                i = mask.find(want)
-                while i != -1:
-                    runs.append(i)
-                    i = mask.find(want, i + 1)
-                if runs:
-                    candidates.append((row, runs))
-                    if len(candidates) == 3:
-                        break
+            candidates = view.runs(n)
             if candidates:
-                row, runs = rng.choice(candidates)
-                start = rng.choice(runs)
+                row, starts = rng.choice(candidates)
+                start = rng.choice(starts)
                 return row[start : start + n]
-            free = [s for row in rows_b for s in row if s not in taken]
+            free = [s for row in rows_b for s in row if s not in view.taken]
             if free:
                 return rng.sample(free, min(n, len(free)))
         row = rows_b[rng.randint(0, 1)]  # the crowded section: the first two rows
@@ -458,7 +487,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                 status, _h, body = await request("GET", hold_path, buyer)
                 match = TOKEN_RE.search(body)
                 if buyer.kind == "seats":
-                    buyer.taken = frozenset(TAKEN_SEAT_RE.findall(body))
+                    buyer.view = seat_view(b",".join(TAKEN_SEAT_RE.findall(body)))
                 if not buyer.csrf and match:
                     buyer.csrf = match.group(1).decode()
             buyer.attempts += 1
@@ -491,7 +520,7 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     gone = {t for t in plan["ga"] if sold_out_badge[t] in body}
                     buyer.sold_out += 1
                     if gone >= set(plan["ga"]) or buyer.sold_out >= 6:
-                        buyer.kind, buyer.taken = "seats", None
+                        buyer.kind, buyer.view = "seats", None
                     elif buyer.ticket_type in gone:
                         buyer.ticket_type = plan["ga"][1 - plan["ga"].index(buyer.ticket_type)]
                     elif buyer.quantity > 1:
@@ -500,8 +529,8 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     # The refusal lists the seats now taken; the page's map greys them.
                     match = TAKEN_RE.search(body)
                     if match:
-                        buyer.taken = taken = frozenset(match.group(1).split(b",")) - {b""}
-                        free = seats_total - len(taken)
+                        buyer.view = seat_view(match.group(1))
+                        free = seats_total - len(buyer.view.taken)
                         if free <= 0:
                             buyer.kind = "ga"  # no seat left: settle for standing
                             buyer.sold_out = 0

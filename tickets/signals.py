@@ -31,6 +31,7 @@ def clear_catalogues(*args, **kwargs):
     services._seat_catalogue.clear()
     selector._maps.clear()
     selector._taken.clear()
+    selector._recent.clear()
     views._events.clear()
 
 

@@ -15,6 +15,7 @@ from tests.factories import (
     TicketTypeFactory,
     UserFactory,
 )
+from tickets import gate
 from tickets.models import Hold
 
 pytestmark = [
@@ -121,10 +122,14 @@ def test_a_sold_out_answer_replaces_the_selector_on_a_phone(
     page.goto(f"{live_server.url}/events/{concert.slug}/hold")
     page.get_by_label("VIP table").select_option("3")
     TicketType.objects.filter(pk=vip.pk).update(sold=3)  # somebody was faster
+    gate.forget_counters([vip.pk])  # (through the gate, which now counts from the database)
     page.get_by_role("button", name="Reserve tickets").click()
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "not enough VIP table tickets left" in alert.inner_text()
+    # The badge and the quantity list say what is left, in place.
+    assert page.locator(f"#avail-{vip.pk}").inner_text() == "Only 1 left"
+    assert page.locator(f"#qty-{vip.pk} option").all_inner_texts() == ["0", "1"]
     assert page.url.endswith("/hold")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]

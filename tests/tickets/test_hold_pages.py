@@ -73,6 +73,49 @@ def test_asking_for_more_than_is_left_says_sold_out_with_409(client, event):
     assert "not enough VIP tickets left" in response.content.decode()
 
 
+def test_a_sold_out_answer_to_htmx_updates_badges_and_quantities_in_place(client, event):
+    client.force_login(UserFactory())
+    regular, vip = tt(event, "Regular"), tt(event, "VIP")
+    TicketType.objects.filter(pk=vip.pk).update(sold=2)
+    response = client.post(
+        reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 2}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 409
+    assert response["HX-Reswap"] == "none"  # the selector stays; pieces swap out of band
+    text = response.content.decode()
+    assert re.search(r'id="selector-error" hx-swap-oob="true">.*not enough VIP tickets left', text)
+    assert re.search(rf'id="avail-{vip.pk}" class="badge badge-warning"[^>]*>Only 1 left', text)
+    # Only what can still be bought is offered, and the buyer's choice of 2 is not kept.
+    vip_select = re.search(rf'<select id="qty-{vip.pk}"[^>]*>.*?</select>', text).group(0)
+    assert 'hx-swap-oob="true"' in vip_select
+    assert re.findall(r'<option value="(\d+)"', vip_select) == ["0", "1"]
+    assert f'id="avail-{regular.pk}"' in text and f'id="qty-{regular.pk}"' in text
+    assert "Reserve tickets" not in text  # not the whole selector
+    assert not Hold.objects.exists()
+
+
+def test_a_sold_out_type_is_offered_as_a_disabled_list(client, event):
+    client.force_login(UserFactory())
+    regular, vip = tt(event, "Regular"), tt(event, "VIP")
+    TicketType.objects.filter(pk=vip.pk).update(sold=3)
+    response = client.post(
+        reverse("tickets:hold", args=[event.slug]),
+        {f"qty_{vip.pk}": 1, f"qty_{regular.pk}": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert re.search(rf'id="avail-{vip.pk}" class="badge badge-danger"[^>]*>Sold out', text)
+    assert re.search(rf'<select id="qty-{vip.pk}" disabled aria-disabled="true"', text)
+    # The other type keeps the quantity the buyer picked.
+    assert re.search(
+        rf'<select id="qty-{regular.pk}" name="qty_{regular.pk}".*?'
+        r'<option value="1" selected>',
+        text,
+        re.S,
+    )
+
+
 def test_per_order_maximum_and_minimum(client, event):
     client.force_login(UserFactory())
     regular = tt(event, "Regular")
