@@ -123,6 +123,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Process memory for template fragments that are the same for everyone (the footer): no
+# round trip at all, and nothing to invalidate but a deploy (which restarts the processes).
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+}
 
 # Session length follows the active role (accounts.middleware.ActiveRoleMiddleware).
 BUYER_SESSION_AGE = timedelta(hours=8)

@@ -57,12 +57,13 @@ def redis_client():
 
 @pytest.fixture(autouse=True)
 def _clean_cache_and_redis():
-    """Every test starts with an empty cache and, with Redis, an empty test database."""
-    from django.core.cache import cache
+    """Every test starts with empty caches and, with Redis, an empty test database."""
+    from django.core.cache import caches
 
     if settings.REDIS_URL:
         redis_lib.Redis.from_url(settings.REDIS_URL).flushdb()
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
 
 
