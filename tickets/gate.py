@@ -49,10 +49,28 @@ class _State:
     owed: dict[int, int] = {}  # noqa: RUF012 - give-backs deferred by a Redis outage
 
 
+# The scripts a hold request calls count its rate limits in the same round trip: the shared
+# prelude (lua/_rate_limits.lua) is put in front of them when they are loaded.
+WITH_RATE_LIMITS = frozenset({"take_quantity", "claim_seats", "hit_limits"})
+
+
 def _source(name: str) -> str:
     if name not in _State.sources:
-        _State.sources[name] = (LUA_DIR / f"{name}.lua").read_text()
+        source = (LUA_DIR / f"{name}.lua").read_text()
+        if name in WITH_RATE_LIMITS:
+            source = (LUA_DIR / "_rate_limits.lua").read_text() + source
+        _State.sources[name] = source
     return _State.sources[name]
+
+
+def _with_limits(limits, keys: list, args: list) -> tuple[list, list]:
+    """Keys and arguments of a script that starts with the rate-limit prelude: the limits'
+    counters and (count, limit, window, ...) go first. `limits`: (name, limit, window s)."""
+    limit_keys = [f"{PREFIX}rate:{name}" for name, _limit, _window in limits]
+    limit_args = [len(limit_keys)]
+    for _name, limit, window in limits:
+        limit_args += [int(limit), int(window)]
+    return limit_keys + keys, limit_args + args
 
 
 def client() -> redis.Redis | None:
@@ -176,19 +194,27 @@ class Taken:
     short: int | None = None  # the ticket type that had too few (when not ok)
     buyer_has_hold: bool = False  # (when not ok) the buyer holds something at this event
     sweep: bool = False  # (when not ok) this caller should look for lapsed holds
+    limited: bool = False  # (when not ok) over a rate limit: nothing was looked at
 
 
-def take(quantities: dict[int, int], *, event_id: int = 0, buyer_id: int = 0) -> Taken | None:
-    """Take every quantity or none. None: the gate is unavailable, use the database alone."""
+def take(
+    quantities: dict[int, int], *, event_id: int = 0, buyer_id: int = 0, limits=()
+) -> Taken | None:
+    """Take every quantity or none, after counting the request against `limits` ((name,
+    limit, window seconds), see hit_limits) in the same call. None: the gate is unavailable,
+    use the database alone (the limits were not counted)."""
     ids = sorted(quantities)
     keys = [counter_key(i) for i in ids]
     keys += [buyer_key(event_id, buyer_id), f"{PREFIX}throttle:sweep:tt:{ids[0]}"]
     args = [int(quantities[i]) for i in ids] + [1000]
     for _attempt in range(3):
-        result = _guarded("take_quantity", keys, args)
+        result = _guarded("take_quantity", *_with_limits(limits, keys, args))
         if result is None:
             return None
+        limits = ()  # counted: a retry after a rebuild does not count the request again
         status = int(result[0])
+        if status == -2:
+            return Taken(False, {}, limited=True)
         if status == 1:
             return Taken(True, {i: int(v) for i, v in zip(ids, result[1:], strict=True)})
         if status == 0:
@@ -302,19 +328,30 @@ class Claimed:
     seat: int | None = None  # the first seat someone else has (when not ok)
     buyer_has_hold: bool = False
     sweep: bool = False
+    limited: bool = False  # over a rate limit: no seat was looked at
 
 
 def claim_seats(
-    seat_ids, *, owner: str, ttl_seconds: float, event_id: int = 0, buyer_id: int = 0
+    seat_ids,
+    *,
+    owner: str,
+    ttl_seconds: float,
+    event_id: int = 0,
+    buyer_id: int = 0,
+    limits=(),
 ) -> Claimed | None:
-    """Claim all seats for `owner` with an expiry, all or nothing. None = the gate is
-    unavailable (use the database alone)."""
+    """Claim all seats for `owner` with an expiry, all or nothing, after counting the
+    request against `limits` in the same call. None = the gate is unavailable (use the
+    database alone; the limits were not counted)."""
     ids = sorted(int(s) for s in seat_ids)
     keys = [seat_key(s) for s in ids]
     keys += [buyer_key(event_id, buyer_id), f"{PREFIX}throttle:sweep:seats:{event_id}"]
-    result = _guarded("claim_seats", keys, [owner, max(int(ttl_seconds * 1000), 1), 1000])
+    args = [owner, max(int(ttl_seconds * 1000), 1), 1000]
+    result = _guarded("claim_seats", *_with_limits(limits, keys, args))
     if result is None:
         return None
+    if int(result[0]) == -2:
+        return Claimed(False, limited=True)
     if int(result[0]) == 0:
         return Claimed(True)
     return Claimed(
@@ -421,11 +458,7 @@ def forget_counters(ticket_type_ids) -> None:
 def hit_limits(limits: list[tuple[str, int, int]]) -> bool | None:
     """Count one request against each (name, limit, window seconds); True when any is over.
     None when Redis is unavailable (the caller counts elsewhere)."""
-    keys = [f"{PREFIX}rate:{name}" for name, _limit, _window in limits]
-    args = []
-    for _name, limit, window in limits:
-        args += [int(limit), int(window)]
-    result = _guarded("hit_limits", keys, args)
+    result = _guarded("hit_limits", *_with_limits(limits, [], []))
     return None if result is None else int(result) > 0
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from events.models import Event, Seat, TicketType
 from getiickets.errors import DomainError
 from tickets import gate
+from tickets.limits import HoldRate, RateLimited
 from tickets.models import Hold, HoldLine, SeatClaim
 from tickets.signals import stock_freed
 
@@ -203,14 +204,27 @@ def _next_hold_id() -> int:
         return int(cursor.fetchone()[0])
 
 
-def _gate_take(quantities: dict[int, int], *, event_id: int, buyer_id: int):
-    """Take from the Redis gate. When it says "sold out" (at most once a second per ticket
-    type, decided inside the same script): release that type's lapsed holds (lazy expiry)
-    and retry; and if the counter has stayed below the database's figure with nothing
-    moving for a while (a give-back lost while Redis hiccupped), heal it from the database
-    under the row lock."""
-    taken = gate.take(quantities, event_id=event_id, buyer_id=buyer_id)
-    if taken is None or taken.ok or not taken.sweep:
+def _count_rate(rate: HoldRate | None) -> None:
+    """A request answered without the gate counts its rate limits here; over a limit, the
+    answer is "too many attempts" whatever else was wrong."""
+    if rate is not None and rate.over():
+        raise RateLimited()
+
+
+def _gate_take(
+    quantities: dict[int, int], *, event_id: int, buyer_id: int, rate: HoldRate | None = None
+):
+    """Take from the Redis gate, counting the request's rate limits in the same call.
+
+    When it says "sold out" (at most once a second per ticket type, decided inside the same
+    script): release that type's lapsed holds (lazy expiry) and retry; and if the counter
+    has stayed below the database's figure with nothing moving for a while (a give-back
+    lost while Redis hiccupped), heal it from the database under the row lock."""
+    limits = rate.for_gate() if rate is not None else ()
+    taken = gate.take(quantities, event_id=event_id, buyer_id=buyer_id, limits=limits)
+    if taken is not None and rate is not None:
+        rate.counted_by_gate()
+    if taken is None or taken.ok or taken.limited or not taken.sweep:
         return taken
     short = taken.short
     retry = bool(expire_lapsed_holds(ticket_type_ids=[short]))
@@ -241,33 +255,33 @@ def _check_buyer(buyer, buyer_id: int) -> None:
 
 
 def hold_tickets(
-    *, buyer, event: Event, quantities: dict[int, int], buyer_id: int | None = None
+    *,
+    buyer,
+    event: Event,
+    quantities: dict[int, int],
+    buyer_id: int | None = None,
+    rate: HoldRate | None = None,
 ) -> Hold:
     """Hold general-admission tickets: {ticket_type_id: quantity}. All or nothing.
 
     `buyer_id` (the session's user id) lets the gate turn the buyer away without loading
-    `buyer`. Raises SoldOut, InvalidSelection (LimitExceeded, SalesClosed), HoldInProgress
-    or SignedOut.
+    `buyer`; `rate` (the request's rate limits) is counted by the gate's call, or here when
+    the request never reaches the gate. Raises SoldOut, InvalidSelection (LimitExceeded,
+    SalesClosed), HoldInProgress, SignedOut or RateLimited.
     """
     try:
-        wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
-    except (TypeError, ValueError) as exc:
-        raise InvalidSelection() from exc
-    if not wanted:
-        raise InvalidSelection("Choose at least one ticket.")
-    _check_event_on_sale(event)
-    catalogue = ticket_types_of(event.pk)
-    types = {pk: catalogue[pk] for pk in wanted if pk in catalogue}
-    if set(types) != set(wanted):
-        raise InvalidSelection()
-    for pk, quantity in wanted.items():
-        _check_ticket_type(types[pk], quantity)
-    if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
-        _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
+        wanted, types = _ticket_selection(buyer=buyer, event=event, quantities=quantities)
+    except DomainError:
+        _count_rate(rate)
+        raise
 
     # The gate first: the crowd that cannot get a ticket is turned away here.
     buyer_id = _buyer_id(buyer, buyer_id)
-    taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer_id)
+    taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer_id, rate=rate)
+    if taken is None:
+        _count_rate(rate)  # the database path alone
+    elif taken.limited:
+        raise RateLimited()
     if taken is not None and not taken.ok and taken.buyer_has_hold:
         # What is missing may be the buyer's own previous hold: replace it, try again.
         _release_active_hold(buyer=buyer, event=event)
@@ -292,6 +306,27 @@ def hold_tickets(
         raise
     _after_hold_committed(hold, emptied)
     return hold
+
+
+def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
+    """The checks a quantity request passes before the gate: ({type id: quantity}, {type id:
+    TicketType}), or InvalidSelection (LimitExceeded, SalesClosed)."""
+    try:
+        wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
+    except (TypeError, ValueError) as exc:
+        raise InvalidSelection() from exc
+    if not wanted:
+        raise InvalidSelection("Choose at least one ticket.")
+    _check_event_on_sale(event)
+    catalogue = ticket_types_of(event.pk)
+    types = {pk: catalogue[pk] for pk in wanted if pk in catalogue}
+    if set(types) != set(wanted):
+        raise InvalidSelection()
+    for pk, quantity in wanted.items():
+        _check_ticket_type(types[pk], quantity)
+    if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
+        _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
+    return wanted, types
 
 
 def _after_hold_committed(hold: Hold, emptied: bool) -> None:
@@ -347,9 +382,49 @@ def _hold_tickets_in_database(*, buyer, event, wanted) -> tuple[Hold, bool]:
     return hold, emptied
 
 
-def hold_seats(*, buyer, event: Event, seat_ids: list[int], buyer_id: int | None = None) -> Hold:
-    """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut, InvalidSelection
-    or SignedOut. `buyer_id`: as for hold_tickets."""
+def hold_seats(
+    *,
+    buyer,
+    event: Event,
+    seat_ids: list[int],
+    buyer_id: int | None = None,
+    rate: HoldRate | None = None,
+) -> Hold:
+    """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut, InvalidSelection,
+    SignedOut or RateLimited. `buyer_id` and `rate`: as for hold_tickets."""
+    try:
+        seat_ids, counts = _seat_selection(buyer=buyer, event=event, seat_ids=seat_ids)
+    except DomainError:
+        _count_rate(rate)
+        raise
+    selection = {
+        "buyer": buyer,
+        "buyer_id": _buyer_id(buyer, buyer_id),
+        "event": event,
+        "seat_ids": seat_ids,
+        "counts": counts,
+        "rate": rate,
+    }
+    try:
+        return _hold_seats_once(**selection)
+    except SeatTaken as exc:
+        # The seat may be in the buyer's own previous hold (a new selection replaces it), or
+        # in a lapsed hold not yet released (released lazily here, at most once a second).
+        claim = exc.context.get("claim")
+        retry = False
+        if claim is None or claim.buyer_has_hold:
+            retry = Hold.objects.filter(buyer=buyer, event=event, status="active").exists()
+            _release_active_hold(buyer=buyer, event=event)
+        if (claim is None or claim.sweep) and expire_lapsed_holds(event=event, limit=500):
+            retry = True
+        if not retry:
+            raise
+    return _hold_seats_once(**selection)
+
+
+def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[int, int]]:
+    """The checks a seat request passes before the gate: (sorted seat ids, {ticket type id:
+    seats}), or InvalidSelection (LimitExceeded, SalesClosed)."""
     try:
         seat_ids = sorted({int(s) for s in seat_ids})
     except (TypeError, ValueError) as exc:
@@ -368,28 +443,7 @@ def hold_seats(*, buyer, event: Event, seat_ids: list[int], buyer_id: int | None
         _check_ticket_type(catalogue[pk], count, seated=True)
     if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
-    selection = {
-        "buyer": buyer,
-        "buyer_id": _buyer_id(buyer, buyer_id),
-        "event": event,
-        "seat_ids": seat_ids,
-        "counts": counts,
-    }
-    try:
-        return _hold_seats_once(**selection)
-    except SeatTaken as exc:
-        # The seat may be in the buyer's own previous hold (a new selection replaces it), or
-        # in a lapsed hold not yet released (released lazily here, at most once a second).
-        claim = exc.context.get("claim")
-        retry = False
-        if claim is None or claim.buyer_has_hold:
-            retry = Hold.objects.filter(buyer=buyer, event=event, status="active").exists()
-            _release_active_hold(buyer=buyer, event=event)
-        if (claim is None or claim.sweep) and expire_lapsed_holds(event=event, limit=500):
-            retry = True
-        if not retry:
-            raise
-    return _hold_seats_once(**selection)
+    return seat_ids, counts
 
 
 _seat_catalogue: dict[int, tuple[float, dict[int, int]]] = {}
@@ -411,7 +465,7 @@ def seats_of(event_id: int) -> dict[int, int]:
     return cached[1]
 
 
-def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
+def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:
     # The gate first, under a provisional owner: the crowd that lost the seats is turned
     # away before anything touches the database. The winner reserves the hold's id and the
     # claims are renamed to it (release and sale find them by that id).
@@ -424,7 +478,12 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
             ttl_seconds=settings.HOLD_SECONDS + HOLD_GRACE_SECONDS,
             event_id=event.pk,
             buyer_id=buyer_id,
+            limits=rate.for_gate() if rate is not None else (),
         )
+        if claimed is not None and rate is not None:
+            rate.counted_by_gate()
+        if claimed is not None and claimed.limited:
+            raise RateLimited()
         if claimed is not None and not claimed.ok:
             raise SeatTaken(claim=claimed)
         hold_id = _next_hold_id()
@@ -434,6 +493,8 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts) -> Hold:
             else:  # Redis failed in between: the database alone decides this one
                 gate.release_seats(seat_ids, owner=owner)
                 claimed = None
+    if claimed is None:
+        _count_rate(rate)  # the database path alone
     taken = gate.take(counts, event_id=event.pk, buyer_id=buyer_id) if claimed is not None else None
     if taken is not None and not taken.ok:
         gate.release_seats(seat_ids, owner=owner)

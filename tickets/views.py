@@ -92,21 +92,27 @@ def choose(request, slug):
 
 # The hold views serve the on-sale crowd. They never touch request.user before the gate has
 # said yes: the buyer is known by the session's user id (limits.session_user_id) and the
-# service loads and checks the user only before it writes (services._check_buyer).
+# service loads and checks the user only before it writes (services._check_buyer). The
+# request's rate limits are counted once: by the gate's own call in the service, or here
+# when the request is answered before it gets there.
+
+
+def _too_many(request, event, posted):
+    return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
 
 
 @require_POST
 def hold(request, slug):
-    limited = limits.hold_limited(request)
+    rate = limits.HoldRate(request)
     event = _event(slug)
     posted = _posted_quantities(request)
-    if limited:
-        return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
     form = QuantitiesForm(request.POST, event=event)
+    buyer_id = limits.session_user_id(request)
+    if (not form.is_valid() or buyer_id is None) and rate.over():
+        return _too_many(request, event, posted)
     if not form.is_valid():
         error = " ".join(form.non_field_errors()) or "Choose at least one ticket."
         return _selector_response(request, event, error=error, status=400, posted=posted)
-    buyer_id = limits.session_user_id(request)
     if buyer_id is None:
         return _to_sign_in(
             request,
@@ -119,6 +125,7 @@ def hold(request, slug):
             buyer_id=buyer_id,
             event=event,
             quantities=form.cleaned_data["quantities"],
+            rate=rate,
         )
     except services.SignedOut:
         return _to_sign_in(request, event, quantities=posted["quantities"])
@@ -140,16 +147,16 @@ def hold(request, slug):
 
 @require_POST
 def hold_seats(request, slug):
-    limited = limits.hold_limited(request)
+    rate = limits.HoldRate(request)
     event = _event(slug)
     posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
-    if limited:
-        return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
     form = SeatsForm(request.POST)
+    buyer_id = limits.session_user_id(request)
+    if (not form.is_valid() or buyer_id is None) and rate.over():
+        return _too_many(request, event, posted)
     if not form.is_valid():
         error = " ".join(form.non_field_errors()) or "Choose at least one seat."
         return _selector_response(request, event, error=error, status=400, posted=posted)
-    buyer_id = limits.session_user_id(request)
     if buyer_id is None:
         return _to_sign_in(request, event, seats=form.cleaned_data["seat_ids"])
     try:
@@ -158,6 +165,7 @@ def hold_seats(request, slug):
             buyer_id=buyer_id,
             event=event,
             seat_ids=form.cleaned_data["seat_ids"],
+            rate=rate,
         )
     except services.SignedOut:
         return _to_sign_in(request, event, seats=form.cleaned_data["seat_ids"])

@@ -105,6 +105,7 @@ def throwaway_redis(redis_server_binary, free_port, settings):
         except redis_lib.ConnectionError:
             time.sleep(0.1)
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port}/0",
@@ -115,7 +116,7 @@ def throwaway_redis(redis_server_binary, free_port, settings):
                 "SOCKET_TIMEOUT": 0.5,
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
     }
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     yield process, client
@@ -181,6 +182,7 @@ def test_a_hung_redis_costs_one_timeout_then_is_skipped(client, free_port, setti
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{free_port}/0",
@@ -190,7 +192,7 @@ def test_a_hung_redis_costs_one_timeout_then_is_skipped(client, free_port, setti
                 "SOCKET_TIMEOUT": 0.5,
                 "IGNORE_EXCEPTIONS": True,
             },
-        }
+        },
     }
     event = EventFactory(title="Patient Gig")
     TicketTypeFactory(event=event)

@@ -182,6 +182,36 @@ def test_rate_limit_answers_429_with_a_clear_message(client, event, settings):
 
 
 @pytest.mark.needs_services
+def test_every_kind_of_answer_counts_once_and_a_limited_request_takes_nothing(
+    client, event, settings
+):
+    # Sold-out answers are counted by the gate's own call, the rest where they are answered;
+    # a request over the limit neither takes tickets nor claims seats.
+    from tickets import gate
+
+    settings.HOLD_RATE_LIMIT = "4/m"
+    buyer = UserFactory()
+    client.force_login(buyer)
+    regular, vip = tt(event, "Regular"), tt(event, "VIP")
+    section = SeatSectionFactory(event=event)
+    seat = SeatFactory(section=section, ticket_type=TicketTypeFactory(event=event, capacity=1))
+    url = reverse("tickets:hold", args=[event.slug])
+    seats_url = reverse("tickets:hold_seats", args=[event.slug])
+    assert client.post(url, {f"qty_{vip.pk}": 4}).status_code == 409  # sold out (3 left)
+    assert client.post(url, {}).status_code == 400  # nothing chosen
+    assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 302  # held
+    assert client.post(seats_url, {"seat": [seat.pk]}).status_code == 302  # replaces it
+    left = gate.counters([regular.pk, vip.pk])
+    response = client.post(url, {f"qty_{regular.pk}": 2})
+    assert response.status_code == 429
+    assert "Too many reservation attempts" in response.content.decode()
+    assert client.post(seats_url, {"seat": [seat.pk]}).status_code == 429
+    assert gate.counters([regular.pk, vip.pk]) == left
+    assert int(gate.client().get(f"{gate.PREFIX}rate:acct:u:{buyer.pk}")) == 6
+    assert Hold.objects.filter(status="active").count() == 1
+
+
+@pytest.mark.needs_services
 def test_per_ip_rate_limit(client, event, settings):
     settings.HOLD_RATE_LIMIT_PER_IP = "2/m"
     regular = tt(event, "Regular")
