@@ -28,9 +28,12 @@ MESSAGE = "Too many reservation attempts. Please wait a minute and try again."
 
 
 class RateLimited(DomainError):
-    """Too many reservation attempts. Please wait a minute and try again."""
+    """Over a hold rate limit (the answer is MESSAGE)."""
 
     status_code = 429
+
+    def __init__(self):
+        super().__init__(MESSAGE)
 
 
 _RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")

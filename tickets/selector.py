@@ -9,7 +9,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -97,6 +98,33 @@ class Row:
         return f"Only {self.available} left" if self.low else "Available"
 
 
+@dataclass(frozen=True)
+class SelectorUrls:
+    """Where the selector's forms post and poll (reversed once per event and process: the
+    page is read by the whole on-sale crowd and a {% url %} tag costs as much as a row)."""
+
+    hold: str
+    hold_seats: str
+    status: str
+
+
+_urls: dict[tuple[str, str], SelectorUrls] = {}
+
+
+def selector_urls(event: Event) -> SelectorUrls:
+    key = (get_urlconf() or settings.ROOT_URLCONF, event.slug)
+    urls = _urls.get(key)
+    if urls is None:
+        if len(_urls) > 500:
+            _urls.clear()
+        urls = _urls[key] = SelectorUrls(
+            hold=reverse("tickets:hold", args=[event.slug]),
+            hold_seats=reverse("tickets:hold_seats", args=[event.slug]),
+            status=reverse("tickets:availability", args=[event.slug]) + "?part=status",
+        )
+    return urls
+
+
 @dataclass
 class Selector:
     event: Event
@@ -107,6 +135,7 @@ class Selector:
     error: str = ""
     chosen_seats: list[int] = field(default_factory=list)
     map_url: str = ""
+    urls: SelectorUrls | None = None
 
     @property
     def ga_rows(self):
@@ -114,8 +143,6 @@ class Selector:
 
     @property
     def hold_minutes(self) -> int:
-        from django.conf import settings
-
         return max(settings.HOLD_SECONDS // 60, 1)
 
     @property
@@ -158,7 +185,8 @@ def build(
     selector = Selector(event=event, rows=rows, error=error, chosen_seats=chosen_seats)
     if seated_ids and include_map:
         selector.seat_map, selector.bands, selector.seat_count = seat_map(event, types)
-    selector.map_url = reverse("tickets:hold", args=[event.slug]) if seated_ids else ""
+    selector.urls = selector_urls(event)
+    selector.map_url = selector.urls.hold if seated_ids else ""
     return selector
 
 

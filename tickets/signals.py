@@ -32,6 +32,7 @@ def clear_catalogues(*args, **kwargs):
     selector._maps.clear()
     selector._taken.clear()
     selector._recent.clear()
+    selector._urls.clear()
     views._events.clear()
 
 
