@@ -6,7 +6,6 @@ include "tickets/_selector.html" with nothing but `event` and `request` in its c
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.utils.safestring import mark_safe
 
 from events.models import Event, Seat, TicketType
 from tickets import gate, services
+from tickets.memory import ShortMemory
 from tickets.models import SeatClaim
 
 LOW_STOCK = 10
@@ -108,21 +108,19 @@ class SelectorUrls:
     status: str
 
 
-_urls: dict[tuple[str, str], SelectorUrls] = {}
+_urls: ShortMemory[SelectorUrls] = ShortMemory(seconds=None)
 
 
 def selector_urls(event: Event) -> SelectorUrls:
-    key = (get_urlconf() or settings.ROOT_URLCONF, event.slug)
-    urls = _urls.get(key)
-    if urls is None:
-        if len(_urls) > 500:
-            _urls.clear()
-        urls = _urls[key] = SelectorUrls(
-            hold=reverse("tickets:hold", args=[event.slug]),
-            hold_seats=reverse("tickets:hold_seats", args=[event.slug]),
-            status=reverse("tickets:availability", args=[event.slug]) + "?part=status",
-        )
-    return urls
+    slug = event.slug
+    return _urls.get(
+        (get_urlconf() or settings.ROOT_URLCONF, slug),
+        lambda: SelectorUrls(
+            hold=reverse("tickets:hold", args=[slug]),
+            hold_seats=reverse("tickets:hold_seats", args=[slug]),
+            status=reverse("tickets:availability", args=[slug]) + "?part=status",
+        ),
+    )
 
 
 @dataclass
@@ -209,19 +207,14 @@ def current_availability(ticket_type_ids) -> dict[int, int]:
     return out
 
 
-RECENT_SECONDS = 0.5
-_recent: dict[int, tuple[float, list[int], dict[int, int]]] = {}
+_recent: ShortMemory[dict[int, int]] = ShortMemory(seconds=0.5)
 
 
 def recent_availability(event_id: int, ticket_type_ids: list[int]) -> dict[int, int]:
     """current_availability, shared for half a second per process."""
-    now = time.monotonic()
-    cached = _recent.get(event_id)
-    if cached is None or now - cached[0] > RECENT_SECONDS or cached[1] != ticket_type_ids:
-        cached = _recent[event_id] = (now, ticket_type_ids, current_availability(ticket_type_ids))
-        if len(_recent) > 500:
-            _recent.clear()
-    return cached[2]
+    return _recent.get(
+        (event_id, tuple(ticket_type_ids)), lambda: current_availability(ticket_type_ids)
+    )
 
 
 def live_seats(event: Event) -> set[int]:
@@ -235,33 +228,30 @@ def live_seats(event: Event) -> set[int]:
     )
 
 
-MAP_SECONDS = 1.0
-_maps: dict[int, tuple[float, str, list, int]] = {}
-# event id -> (when, taken seat ids, the same ids as "1,2,3" for refusals)
-_taken: dict[int, tuple[float, frozenset[int], str]] = {}
+# The map and the seats taken on it are shared for a second per process.
+_maps: ShortMemory[tuple[str, list, int]] = ShortMemory(seconds=1.0, size=50)
+# event id -> (taken seat ids, the same ids as "1,2,3" for refusals)
+_taken: ShortMemory[tuple[frozenset[int], str]] = ShortMemory(seconds=1.0, size=50)
 
 
-def _taken_entry(event: Event):
-    now = time.monotonic()
-    cached = _taken.get(event.pk)
-    if cached is None or now - cached[0] > MAP_SECONDS:
+def _taken_entry(event: Event) -> tuple[frozenset[int], str]:
+    def read():
         taken = frozenset(live_seats(event))
-        cached = _taken[event.pk] = (now, taken, ",".join(map(str, sorted(taken))))
-        if len(_taken) > 50:
-            _taken.clear()
-    return cached
+        return taken, ",".join(map(str, sorted(taken)))
+
+    return _taken.get(event.pk, read)
 
 
 def taken_seats(event: Event) -> frozenset[int]:
     """Seats held or sold (shared for a second per process, like the map drawn from it)."""
-    return _taken_entry(event)[1]
+    return _taken_entry(event)[0]
 
 
 def taken_seats_list(event: Event, *, also: int | None = None) -> str:
     """The taken seats as "1,2,3" (what a refusal sends to the page's map); `also` adds a
     seat just lost, before the shared copy shows it. Joined once per second, not per
     refusal: the crowd that loses a seat race reads this thousands of times."""
-    _when, taken, joined = _taken_entry(event)
+    taken, joined = _taken_entry(event)
     if also is None or also in taken:
         return joined
     return f"{joined},{also}" if joined else str(also)
@@ -269,19 +259,17 @@ def taken_seats_list(event: Event, *, also: int | None = None) -> str:
 
 def seat_map(event: Event, types: list[TicketType]):
     """The rendered SVG (shared by everyone for a second per process), legend, seat count."""
-    now = time.monotonic()
-    cached = _maps.get(event.pk)
-    if cached is None or now - cached[0] > MAP_SECONDS:
+
+    def draw():
         seat_rows = list(
             Seat.objects.filter(event=event)
             .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
             .order_by("section__position", "section_id", "y", "x", "pk")
         )
         svg, bands = render_seat_map(seat_rows, taken_seats(event), {t.pk: t for t in types})
-        cached = _maps[event.pk] = (now, svg, bands, len(seat_rows))
-        if len(_maps) > 50:
-            _maps.clear()
-    return cached[1], cached[2], cached[3]
+        return svg, bands, len(seat_rows)
+
+    return _maps.get(event.pk, draw)
 
 
 def render_seat_map(seat_rows, taken: set[int], types: dict):

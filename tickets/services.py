@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections import Counter
 from datetime import timedelta
 
@@ -28,6 +27,7 @@ from events.models import Event, Seat, TicketType
 from getiickets.errors import DomainError
 from tickets import gate
 from tickets.limits import HoldRate, RateLimited
+from tickets.memory import ShortMemory
 from tickets.models import Hold, HoldLine, SeatClaim
 from tickets.signals import stock_freed
 
@@ -343,19 +343,13 @@ def _after_hold_committed(hold: Hold, emptied: bool) -> None:
 # A short per-process memory of each event's ticket types (names, prices, limits, windows):
 # the hot path does not read them from the database on every request. `held`/`sold` in these
 # copies are stale by design and never used for decisions.
-CATALOGUE_SECONDS = 2.0
-_catalogue: dict[int, tuple[float, dict[int, TicketType]]] = {}
+_catalogue: ShortMemory[dict[int, TicketType]] = ShortMemory(seconds=2.0)
 
 
 def ticket_types_of(event_id: int) -> dict[int, TicketType]:
-    now = time.monotonic()
-    cached = _catalogue.get(event_id)
-    if cached is None or now - cached[0] > CATALOGUE_SECONDS:
-        types = {t.pk: t for t in TicketType.objects.filter(event_id=event_id)}
-        _catalogue[event_id] = cached = (now, types)
-        if len(_catalogue) > 500:
-            _catalogue.clear()
-    return cached[1]
+    return _catalogue.get(
+        event_id, lambda: {t.pk: t for t in TicketType.objects.filter(event_id=event_id)}
+    )
 
 
 def _sold_out_message(ticket_type: TicketType) -> str:
@@ -446,23 +440,19 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
     return seat_ids, counts
 
 
-_seat_catalogue: dict[int, tuple[float, dict[int, int]]] = {}
+_seat_catalogue: ShortMemory[dict[int, int]] = ShortMemory(seconds=2.0, size=100)
 
 
 def seats_of(event_id: int) -> dict[int, int]:
     """{seat id: ticket type id} of the event's bookable seats (a short per-process memory)."""
-    now = time.monotonic()
-    cached = _seat_catalogue.get(event_id)
-    if cached is None or now - cached[0] > CATALOGUE_SECONDS:
-        seats = dict(
+    return _seat_catalogue.get(
+        event_id,
+        lambda: dict(
             Seat.objects.filter(event_id=event_id, is_blocked=False).values_list(
                 "pk", "ticket_type_id"
             )
-        )
-        _seat_catalogue[event_id] = cached = (now, seats)
-        if len(_seat_catalogue) > 100:
-            _seat_catalogue.clear()
-    return cached[1]
+        ),
+    )
 
 
 def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:

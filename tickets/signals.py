@@ -24,16 +24,10 @@ def _forget_counter_on_change(sender, instance, **kwargs):
 
 
 def clear_catalogues(*args, **kwargs):
-    """Drop the per-process short memories of events, ticket types and seats."""
-    from tickets import selector, services, views
+    """Drop the per-process short memories of events, ticket types, seats and the map."""
+    from tickets import memory
 
-    services._catalogue.clear()
-    services._seat_catalogue.clear()
-    selector._maps.clear()
-    selector._taken.clear()
-    selector._recent.clear()
-    selector._urls.clear()
-    views._events.clear()
+    memory.forget_all()
 
 
 def connect_receivers():

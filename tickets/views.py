@@ -1,8 +1,6 @@
 """Hold pages: the ticket selector (htmx partial), holds of quantities and seats, the hold
 summary with its countdown, release. Views parse, call one service, render."""
 
-import time
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,24 +14,20 @@ from events.models import Event
 from getiickets.errors import DomainError
 from tickets import limits, selector, services
 from tickets.forms import QuantitiesForm, SeatsForm
+from tickets.memory import ShortMemory
 from tickets.models import Hold
 
-EVENT_SECONDS = 2.0
-_events: dict[str, tuple[float, Event]] = {}
+_events: ShortMemory[Event] = ShortMemory(seconds=2.0)
 
 
 def _event(slug) -> Event:
     """The published event (a short per-process memory: the hot path reads it every time)."""
-    now = time.monotonic()
-    cached = _events.get(slug)
-    if cached is None or now - cached[0] > EVENT_SECONDS:
-        event = get_object_or_404(
+    return _events.get(
+        slug,
+        lambda: get_object_or_404(
             Event.objects.select_related("venue"), slug=slug, status=Event.Status.PUBLISHED
-        )
-        if len(_events) > 500:
-            _events.clear()
-        cached = _events[slug] = (now, event)
-    return cached[1]
+        ),
+    )
 
 
 def _is_htmx(request) -> bool:
