@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.models import Event
 from getiickets.errors import DomainError
-from tickets import limits, selector, services
+from tickets import fragments, limits, selector, services
 from tickets.forms import QuantitiesForm, SeatsForm
 from tickets.memory import ShortMemory
 from tickets.models import Hold
@@ -31,7 +31,8 @@ def _event(slug) -> Event:
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
+    # META, not request.headers: the headers mapping is built from all of META on first use.
+    return request.META.get("HTTP_HX_REQUEST") == "true"
 
 
 def _selector_response(
@@ -182,31 +183,27 @@ def _to_sign_in(request, event, **selection):
     return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
 
 
-def _refusal(request, template, context, status):
-    """Light htmx answers to the sold-out crowd: out-of-band pieces only, swapped in place
-    (HX-Reswap: none), so the page keeps the buyer's map and choices."""
-    response = render(request, template, context, status=status)
+def _refusal(html, status) -> HttpResponse:
+    """Light htmx answers to the crowd that lost a race (tickets.fragments): out-of-band
+    pieces only, swapped in place (HX-Reswap: none), so the page keeps the buyer's map and
+    choices."""
+    response = HttpResponse(html, status=status)
     response["HX-Reswap"] = "none"
     return response
 
 
 def _ga_refusal(request, event, exc, posted):
-    """Not enough tickets: the message, and each type's badge and quantity list, not the
-    whole selector."""
-    sel = selector.build(event, request, posted=posted, include_map=False, sweep=False, recent=True)
-    return _refusal(
-        request, "tickets/_ga_refusal.html", {"error": str(exc), "sel": sel}, exc.status_code
+    sel = selector.build(
+        event, request, error=str(exc), posted=posted, include_map=False, sweep=False, recent=True
     )
+    return _refusal(fragments.ga_refusal(sel), exc.status_code)
 
 
 def _seat_refusal(request, event, exc):
-    """A light answer for the crowd that lost the race for seats: the message, the seats
-    now taken (the page's map is updated in place) and the badges, not a 100 KB map."""
     claim = exc.context.get("claim")
     lost = claim.seat if claim is not None else None
-    sel = selector.build(event, request, include_map=False, sweep=False, recent=True)
-    context = {"error": str(exc), "taken": selector.taken_seats_list(event, also=lost), "sel": sel}
-    return _refusal(request, "tickets/_seat_refusal.html", context, exc.status_code)
+    taken = selector.taken_seats_list(event, also=lost)
+    return _refusal(fragments.seat_refusal(event, error=str(exc), taken=taken), exc.status_code)
 
 
 def hold_or_choose(request, slug):
