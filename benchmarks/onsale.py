@@ -173,6 +173,7 @@ def seed(round_no: int, buyers: int):
     """A fresh event per round: 400 Regular + 100 VIP GA tickets; 20 × 50 seats in two bands."""
     from datetime import timedelta
 
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.cache import SessionStore
     from django.utils import timezone
@@ -250,7 +251,7 @@ def seed(round_no: int, buyers: int):
     for user in users[:buyers]:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         # What signing in as a buyer leaves in the session (accounts.roles).
         store[roles.SESSION_KEY] = roles.BUYER

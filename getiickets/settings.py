@@ -138,6 +138,8 @@ SESSION_COOKIE_AGE = int(BUYER_SESSION_AGE.total_seconds())
 # --- Auth (django-allauth) -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.AuthenticationBackend",
+    # Sessions signed in before accounts.backends existed name these; they stay valid.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]

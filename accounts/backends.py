@@ -1,0 +1,16 @@
+from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
+from django.contrib.auth import get_user_model
+
+
+class AuthenticationBackend(AllauthBackend):
+    """allauth's backend, loading the signed-in user together with their organizer row:
+    every page's header asks whether the user is an organizer, which was a second query on
+    every signed-in request."""
+
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.select_related("organizer")
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
