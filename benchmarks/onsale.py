@@ -30,6 +30,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -41,7 +42,8 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/13"
 # it can (no decoding of whole pages).
 TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 TAKEN_SEAT_RE = re.compile(rb'class="s b\d x" data-id="(\d+)"')
-TAKEN_RE = re.compile(rb'data-taken="([\d,]*)"')
+# A refusal lists the seats taken, or those still free when that list is shorter.
+SEATS_LISTED_RE = re.compile(rb'data-(taken|free)="([\d,]*)"')
 HOLD_ID_RE = re.compile(r"hold=(\d+)")
 
 
@@ -268,7 +270,7 @@ def seed(round_no: int, buyers: int):
     }
 
 
-def stock(event_id: int) -> tuple[int, int, int]:
+def stock(event_id: int, *, keep_connection: bool = False) -> tuple[int, int, int]:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -277,7 +279,8 @@ def stock(event_id: int) -> tuple[int, int, int]:
             [event_id],
         )
         capacity, sold, held = cursor.fetchone()
-    connection.close()
+    if not keep_connection:
+        connection.close()
     return int(capacity), int(sold), int(held)
 
 
@@ -422,15 +425,18 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
     rows_b = [[str(s).encode() for s in row] for row in grid]
     seats_total = len(all_seats)
 
-    views: dict[bytes, SeatView] = {}
+    every_seat_b = frozenset(s for row in rows_b for s in row)
+    views: dict[tuple[bool, bytes], SeatView] = {}
 
-    def seat_view(raw: bytes) -> SeatView:
-        """The view for a list of taken seats written "1,2,3"."""
-        view = views.get(raw)
+    def seat_view(raw: bytes, *, free: bool = False) -> SeatView:
+        """The view for a list of taken (or, `free`, of free) seats written "1,2,3"."""
+        view = views.get((free, raw))
         if view is None:
             if len(views) > 256:
                 views.clear()
-            view = views[raw] = SeatView(frozenset(raw.split(b",")) - {b""}, rows_b)
+            listed = frozenset(raw.split(b",")) - {b""}
+            taken = every_seat_b - listed if free else listed
+            view = views[(free, raw)] = SeatView(taken, rows_b)
         return view
 
     def pick_seats(buyer: Buyer) -> list:
@@ -451,10 +457,22 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
         start = rng.randint(0, 50 - n)
         return row[start : start + n]
 
+    # One thread and one database connection for the sell-out poll (ten reads a second): a
+    # new connection per read cost PostgreSQL a backend start each time, during the run.
+    poll_thread = ThreadPoolExecutor(max_workers=1)
+
+    def poll_stock():
+        return stock(event_id, keep_connection=True)
+
+    def end_polls():
+        from django.db import connection
+
+        connection.close()
+
     async def poller():
         loop = asyncio.get_running_loop()
         while not state["stop"]:
-            cap, sold, _held = await loop.run_in_executor(None, stock, event_id)
+            cap, sold, _held = await loop.run_in_executor(poll_thread, poll_stock)
             if sold >= cap and state["sold_out_at"] is None:
                 state["sold_out_at"] = time.perf_counter()
                 state["stop"] = True
@@ -532,10 +550,11 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     elif buyer.quantity > 1:
                         buyer.quantity -= 1
                 else:
-                    # The refusal lists the seats now taken; the page's map greys them.
-                    match = TAKEN_RE.search(body)
+                    # The refusal lists the seats now taken (or free); the page's map
+                    # greys the taken ones.
+                    match = SEATS_LISTED_RE.search(body)
                     if match:
-                        buyer.view = seat_view(match.group(1))
+                        buyer.view = seat_view(match.group(2), free=match.group(1) == b"free")
                         free = seats_total - len(buyer.view.taken)
                         if free <= 0:
                             buyer.kind = "ga"  # no seat left: settle for standing
@@ -564,6 +583,8 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
         stats.ended = time.perf_counter()
         state["stop"] = True
         await poll
+        await asyncio.get_running_loop().run_in_executor(poll_thread, end_polls)
+        poll_thread.shutdown()
     state["unmet"] = queue.qsize()
     state["capacity"] = capacity
     return {"stats": stats, **state}

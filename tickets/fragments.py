@@ -75,14 +75,16 @@ def _draw_seated_badges(event: Event) -> SafeString:
     )
 
 
-def seat_refusal(event: Event, *, error: str, taken: str) -> SafeString:
-    """A seat hold lost (htmx): the message, the seats now taken ("1,2,3": seatmap.js greys
-    them on the page's map) and the seated types' badges, not a 100 KB map."""
+def seat_refusal(event: Event, *, error: str, listed: str, seats: str) -> SafeString:
+    """A seat hold lost (htmx): the message, the seats now taken or those still free
+    (`listed` "taken" or "free", `seats` "1,2,3": seatmap.js redraws the page's map from
+    either) and the seated types' badges, not a 100 KB map."""
     return format_html(
         '<div id="seat-error" hx-swap-oob="true">'
         '<p class="message message-error" role="alert">{}</p></div>'
-        '<div id="seats-taken" hidden data-taken="{}" hx-swap-oob="true"></div>{}',
+        '<div id="seats-taken" hidden data-{}="{}" hx-swap-oob="true"></div>{}',
         error,
-        taken,
+        "free" if listed == "free" else "taken",
+        seats,
         _seated_badges.get(event.pk, lambda: _draw_seated_badges(event)),
     )

@@ -176,7 +176,7 @@ def build(
     pending = posted if posted is not None else pending_selection(request, event)
     quantities = {int(k): int(v) for k, v in (pending.get("quantities") or {}).items()}
     chosen_seats = [int(s) for s in pending.get("seats") or []]
-    seated_ids = set(services.seats_of(event.pk).values()) if event.is_reserved_seating else set()
+    seated_ids = services.seated_type_ids(event.pk) if event.is_reserved_seating else set()
     rows = [
         Row(t, available.get(t.pk, 0), t.pk in seated_ids, quantities.get(t.pk, 0)) for t in types
     ]
@@ -228,33 +228,57 @@ def live_seats(event: Event) -> set[int]:
     )
 
 
-# The map and the seats taken on it are shared for a second per process.
+@dataclass(frozen=True)
+class SeatState:
+    """The seats of a map a buyer cannot pick (held, sold, or blocked by the organizer) and
+    those still free, each also joined as "1,2,3" for the answers to lost seat races."""
+
+    unavailable: frozenset[int]
+    free: frozenset[int]
+    unavailable_list: str
+    free_list: str
+
+
+# The map and the state of its seats are shared for a second per process.
 _maps: ShortMemory[tuple[str, list, int]] = ShortMemory(seconds=1.0, size=50)
-# event id -> (taken seat ids, the same ids as "1,2,3" for refusals)
-_taken: ShortMemory[tuple[frozenset[int], str]] = ShortMemory(seconds=1.0, size=50)
+_seat_states: ShortMemory[SeatState] = ShortMemory(seconds=1.0, size=50)
 
 
-def _taken_entry(event: Event) -> tuple[frozenset[int], str]:
+def seat_state(event: Event) -> SeatState:
+    """The event's SeatState (two queries, once a second per process)."""
+
     def read():
-        taken = frozenset(live_seats(event))
-        return taken, ",".join(map(str, sorted(taken)))
+        live = live_seats(event)
+        blocked = set(
+            Seat.objects.filter(event=event, is_blocked=True).values_list("pk", flat=True)
+        )
+        free = frozenset(services.seats_of(event.pk).keys() - live)
+        unavailable = frozenset(live | blocked)
+        return SeatState(
+            unavailable=unavailable,
+            free=free,
+            unavailable_list=",".join(map(str, sorted(unavailable))),
+            free_list=",".join(map(str, sorted(free))),
+        )
 
-    return _taken.get(event.pk, read)
+    return _seat_states.get(event.pk, read)
 
 
-def taken_seats(event: Event) -> frozenset[int]:
-    """Seats held or sold (shared for a second per process, like the map drawn from it)."""
-    return _taken_entry(event)[0]
-
-
-def taken_seats_list(event: Event, *, also: int | None = None) -> str:
-    """The taken seats as "1,2,3" (what a refusal sends to the page's map); `also` adds a
-    seat just lost, before the shared copy shows it. Joined once per second, not per
-    refusal: the crowd that loses a seat race reads this thousands of times."""
-    taken, joined = _taken_entry(event)
-    if also is None or also in taken:
-        return joined
-    return f"{joined},{also}" if joined else str(also)
+def seats_left_to_tell(event: Event, *, lost: int | None = None) -> tuple[str, str]:
+    """What a refused seat hold tells the page's map: ("taken", "1,2,3") or ("free", ...),
+    whichever list is shorter (late in an on-sale most seats are gone, and buyers are on
+    phones). `lost`: a seat just lost, before the shared state shows it. The lists are
+    joined once a second, not per refusal: the crowd that loses reads them thousands of
+    times."""
+    state = seat_state(event)
+    if len(state.free) < len(state.unavailable):
+        if lost is None or lost not in state.free:
+            return "free", state.free_list
+        return "free", ",".join(str(s) for s in sorted(state.free) if s != lost)
+    joined = state.unavailable_list
+    if lost is None or lost in state.unavailable:
+        return "taken", joined
+    return "taken", f"{joined},{lost}" if joined else str(lost)
 
 
 def seat_map(event: Event, types: list[TicketType]):
@@ -266,7 +290,8 @@ def seat_map(event: Event, types: list[TicketType]):
             .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
             .order_by("section__position", "section_id", "y", "x", "pk")
         )
-        svg, bands = render_seat_map(seat_rows, taken_seats(event), {t.pk: t for t in types})
+        unavailable = seat_state(event).unavailable
+        svg, bands = render_seat_map(seat_rows, unavailable, {t.pk: t for t in types})
         return svg, bands, len(seat_rows)
 
     return _maps.get(event.pk, draw)

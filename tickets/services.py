@@ -322,7 +322,10 @@ def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
     types = {pk: catalogue[pk] for pk in wanted if pk in catalogue}
     if set(types) != set(wanted):
         raise InvalidSelection()
+    seated = seated_type_ids(event.pk) if event.is_reserved_seating else frozenset()
     for pk, quantity in wanted.items():
+        if pk in seated:  # sold by seat only: a quantity would be tickets without seats
+            raise InvalidSelection(f"Choose your {types[pk].name} seats on the seat map.")
         _check_ticket_type(types[pk], quantity)
     if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
@@ -441,6 +444,21 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
 
 
 _seat_catalogue: ShortMemory[dict[int, int]] = ShortMemory(seconds=2.0, size=100)
+_seated_types: ShortMemory[frozenset[int]] = ShortMemory(seconds=2.0, size=100)
+
+
+def seated_type_ids(event_id: int) -> frozenset[int]:
+    """The ticket types sold by seat: those with seats on the map, blocked ones included (a
+    band whose seats are all blocked is sold out, not general admission)."""
+    return _seated_types.get(
+        event_id,
+        lambda: frozenset(
+            Seat.objects.filter(event_id=event_id)
+            .order_by()
+            .values_list("ticket_type_id", flat=True)
+            .distinct()
+        ),
+    )
 
 
 def seats_of(event_id: int) -> dict[int, int]:

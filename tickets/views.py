@@ -202,8 +202,9 @@ def _ga_refusal(request, event, exc, posted):
 def _seat_refusal(request, event, exc):
     claim = exc.context.get("claim")
     lost = claim.seat if claim is not None else None
-    taken = selector.taken_seats_list(event, also=lost)
-    return _refusal(fragments.seat_refusal(event, error=str(exc), taken=taken), exc.status_code)
+    listed, seats = selector.seats_left_to_tell(event, lost=lost)
+    html = fragments.seat_refusal(event, error=str(exc), listed=listed, seats=seats)
+    return _refusal(html, exc.status_code)
 
 
 def hold_or_choose(request, slug):

@@ -104,14 +104,15 @@
         focusSeat(nearest(el, moves[e.key][0], moves[e.key][1]));
       }
     });
-    // A refused hold answers with the seats now taken (#seats-taken, out of band): grey
-    // them, drop them from the pick, and free the ones released since the page was drawn.
-    form.applyTaken = function (list) {
-      var taken = {};
-      list.split(",").forEach(function (id) { if (id) { taken[id] = true; } });
+    // A refused hold answers with the seats now taken, or those still free when that list
+    // is shorter (#seats-taken, out of band): grey the taken ones, drop them from the pick,
+    // and free the ones released since the page was drawn.
+    form.applySeats = function (list, listIsFree) {
+      var listed = {};
+      list.split(",").forEach(function (id) { if (id) { listed[id] = true; } });
       seats.forEach(function (el) {
         var id = el.getAttribute("data-id");
-        var isTaken = !!taken[id];
+        var isTaken = listIsFree ? !listed[id] : !!listed[id];
         el.classList.toggle("x", isTaken);
         if (isTaken) {
           el.setAttribute("aria-disabled", "true");
@@ -137,10 +138,14 @@
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
   document.addEventListener("htmx:oobAfterSwap", function () {
     var list = document.getElementById("seats-taken");
-    if (!list || !list.hasAttribute("data-taken")) { return; }
+    if (!list) { return; }
+    var listIsFree = list.hasAttribute("data-free");
+    if (!listIsFree && !list.hasAttribute("data-taken")) { return; }
+    var ids = list.getAttribute(listIsFree ? "data-free" : "data-taken");
     Array.prototype.forEach.call(document.querySelectorAll("[data-seatmap-form]"), function (form) {
-      if (form.applyTaken) { form.applyTaken(list.getAttribute("data-taken")); }
+      if (form.applySeats) { form.applySeats(ids, listIsFree); }
     });
+    list.removeAttribute("data-free");
     list.removeAttribute("data-taken");
   });
   // The selector answers "sold out" (409), a bad request (400) or "too many tries" (429)

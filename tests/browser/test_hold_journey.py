@@ -159,3 +159,29 @@ def test_a_lost_seat_is_greyed_on_the_map_in_place(live_server, page_factory, sc
     assert page.locator("circle.s").count() == 72  # the map stayed on the page
     assert page.url.endswith("/hold")
     screenshot(page, "holds-seat-lost-in-place")
+
+
+def test_late_in_a_sale_the_map_is_redrawn_from_the_seats_still_free(
+    live_server, page_factory, screenshot, concert
+):
+    """Most seats gone (here blocked by the organizer): a lost race answers with the few
+    free seats, and the map greys everything else in place."""
+    from tickets import services
+
+    concert.seats.exclude(row_label="F").update(is_blocked=True)  # 60 of 72 seats
+    page, _buyer = signed_in_page(page_factory, live_server, DESKTOP)
+    page.goto(f"{live_server.url}/events/{concert.slug}/hold")
+    assert page.locator("circle.s.x").count() == 60
+    page.locator('circle[aria-label="Row F seat 4"]').click()
+    lost = concert.seats.get(row_label="F", number="4")
+    services.hold_seats(buyer=UserFactory(), event=concert, seat_ids=[lost.pk])
+
+    with page.expect_response(re.compile(r"/hold-seats$")) as answer:
+        page.get_by_role("button", name="Reserve seats").click()
+    assert 'data-free="' in answer.value.text()
+    page.get_by_role("alert").wait_for()
+    page.locator('circle[aria-label="Row F seat 4, taken"]').wait_for()
+    assert page.locator("circle.s.x").count() == 61
+    assert page.locator('circle[aria-label="Row F seat 5"]').get_attribute("aria-disabled") is None
+    assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
+    screenshot(page, "holds-seat-lost-late-free-list")

@@ -399,3 +399,71 @@ def test_the_selector_include_works_with_just_event_and_request(rf, event):
     )
     assert "VIP" in html and "Only 3 left" in html
     assert f'action="/events/{event.slug}/hold"' in html
+
+
+def small_map(seats=6):
+    section = SeatSectionFactory(name="Stalls")
+    band = TicketTypeFactory(event=section.event, name="Stalls", capacity=seats, max_per_order=6)
+    return section.event, [
+        SeatFactory(section=section, ticket_type=band, row_label="C", number=str(i))
+        for i in range(1, seats + 1)
+    ]
+
+
+def refusal_seat_list(response):
+    match = re.search(r'id="seats-taken" hidden data-(taken|free)="([\d,]*)"', response.text)
+    assert match, response.text
+    return match.group(1), {int(s) for s in match.group(2).split(",") if s}
+
+
+def test_late_in_a_sale_a_lost_seat_race_lists_the_few_seats_still_free(client):
+    event, seats = small_map()
+    url = reverse("tickets:hold_seats", args=[event.slug])
+    client.force_login(UserFactory())
+    assert client.post(url, {"seat": [s.pk for s in seats[:4]]}).status_code == 302
+
+    client.force_login(UserFactory())
+    response = client.post(url, {"seat": [seats[3].pk, seats[4].pk]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    # Two seats free against four taken: the shorter list, of the free ones, is sent.
+    assert refusal_seat_list(response) == ("free", {seats[4].pk, seats[5].pk})
+
+
+def test_blocked_seats_are_greyed_on_the_map_and_never_listed_as_free(client):
+    event, seats = small_map()
+    seats[5].is_blocked = True
+    seats[5].save()
+    url = reverse("tickets:hold_seats", args=[event.slug])
+    client.force_login(UserFactory())
+    assert client.post(url, {"seat": [s.pk for s in seats[:2]]}).status_code == 302
+
+    client.force_login(UserFactory())
+    response = client.post(url, {"seat": [seats[1].pk]}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409
+    # Three unavailable (two held, one blocked) against three free: the taken list.
+    assert refusal_seat_list(response) == ("taken", {seats[0].pk, seats[1].pk, seats[5].pk})
+    page = client.get(reverse("tickets:hold", args=[event.slug])).text
+    assert f'data-id="{seats[5].pk}" aria-label="Row C seat 6, taken"' in page
+    assert f'data-id="{seats[4].pk}" aria-label="Row C seat 5"' in page
+
+
+def test_seated_tickets_cannot_be_held_by_quantity_only_by_seat(client):
+    event, seats = small_map()
+    standing = TicketTypeFactory(event=event, name="Standing", capacity=50)
+    stalls = seats[0].ticket_type
+    client.force_login(UserFactory())
+    url = reverse("tickets:hold", args=[event.slug])
+
+    response = client.post(url, {f"qty_{stalls.pk}": 2})
+    assert response.status_code == 400
+    assert "Choose your Stalls seats on the seat map." in response.text
+    assert not Hold.objects.exists()
+    stalls.refresh_from_db()
+    assert stalls.held == 0
+
+    # Still so when every seat of the band is blocked: a sold-out band, not standing room.
+    event.seats.update(is_blocked=True)
+    clear_catalogues()
+    assert client.post(url, {f"qty_{stalls.pk}": 1}).status_code == 400
+    assert client.post(url, {f"qty_{standing.pk}": 2}).status_code == 302
+    assert Hold.objects.get().lines.get().ticket_type == standing
