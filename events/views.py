@@ -99,7 +99,7 @@ def event_detail(request, slug):
         "is_past": event.ends_at < now,
         "LOW_STOCK": services.LOW_STOCK,
         # The first that exists wins: the holds app's selector, else our ticket table.
-        "ticket_selector_templates": ["tickets/_selector.html", "events/_ticket_table.html"],
+        "ticket_selector_templates": ["tickets/_ticket_selector.html", "events/_ticket_table.html"],
     }
     return render(request, "events/detail.html", context)
 

@@ -5,11 +5,13 @@ through the `availability_badge` and `qty_select` tags."""
 
 from __future__ import annotations
 
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from events.models import Event
-from tickets import selector
+from tickets import selector, services
 from tickets.memory import ShortMemory
 
 _OOB = mark_safe(' hx-swap-oob="true"')
@@ -88,3 +90,29 @@ def seat_refusal(event: Event, *, error: str, listed: str, seats: str) -> SafeSt
         seats,
         _seated_badges.get(event.pk, lambda: _draw_seated_badges(event)),
     )
+
+
+# The whole selector as everyone sees it who has no selection of their own (the on-sale
+# crowd loading the page), drawn once per half second per process and per change of stock
+# made by this process; each request puts its own CSRF token in. Real tokens are 64 letters
+# and digits, so the placeholder can never be one.
+_CSRF_PLACEHOLDER = "csrf-token-of-this-request"
+_shared_selectors: ShortMemory[str] = ShortMemory(seconds=0.5, size=50)
+
+
+def shared_selector(event: Event, request) -> SafeString | None:
+    """The selector's HTML for this request from the shared copy, or None when the request
+    has a pending selection of its own (kept across sign-in) and is drawn for itself."""
+    if selector.pending_selection(request, event):
+        return None
+
+    def draw() -> str:
+        context = {
+            "event": event,
+            "selector": selector.build(event),
+            "csrf_token": _CSRF_PLACEHOLDER,
+        }
+        return render_to_string("tickets/_selector.html", context)
+
+    html = _shared_selectors.get((event.pk, services.local_stock_version(event.pk)), draw)
+    return mark_safe(html.replace(_CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308 - a token

@@ -119,6 +119,20 @@ def _give(ticket_type_id: int, *, held: int = 0, sold: int = 0) -> int:
     return 0 if row is None else int(row[0])
 
 
+# How many times this process changed each event's stock (holds and releases): part of
+# the key of what is shared for a moment per process (the selector's HTML), so a buyer's
+# own hold or release shows at once; other processes' changes show within half a second.
+_stock_changes: dict[int, int] = {}
+
+
+def local_stock_version(event_id: int) -> int:
+    return _stock_changes.get(event_id, 0)
+
+
+def _stock_changed(event_id: int) -> None:
+    _stock_changes[event_id] = _stock_changes.get(event_id, 0) + 1
+
+
 def _bump_event(event_id: int) -> None:
     """Availability crossed zero: let the events cache drop its copy (if it has the hook)."""
     try:
@@ -133,6 +147,7 @@ def _bump_event(event_id: int) -> None:
 
 def _on_stock_freed(event_id: int, freed: dict[int, int], crossed_zero: bool) -> None:
     """After commit: the freed stock is back in the database; tell Redis and listeners."""
+    _stock_changed(event_id)
     gate.give_back(freed)
     stock_freed.send(sender=Hold, ticket_type_ids=sorted(freed))
     if crossed_zero:
@@ -336,6 +351,7 @@ def _after_hold_committed(hold: Hold, emptied: bool) -> None:
     event_id, buyer_id, pk, ttl = hold.event_id, hold.buyer_id, hold.pk, settings.HOLD_SECONDS
 
     def after_commit():
+        _stock_changed(event_id)
         gate.mark_buyer_hold(event_id, buyer_id, pk, ttl_seconds=ttl + HOLD_GRACE_SECONDS)
         if emptied:
             _bump_event(event_id)

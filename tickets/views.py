@@ -38,12 +38,18 @@ def _is_htmx(request) -> bool:
 def _selector_response(
     request, event, *, error="", status=200, posted=None, resume=False, include_map=True
 ):
-    sel = selector.build(
-        event, request, error=error, posted=posted, include_map=include_map, sweep=not error
+    # Nothing of this request's own to show: the selector's shared copy will do (the tag).
+    own = bool(error) or posted is not None or resume or not include_map
+    sel = (
+        selector.build(
+            event, request, error=error, posted=posted, include_map=include_map, sweep=not error
+        )
+        if own
+        else None
     )
     context = {"event": event, "selector": sel, "resume": resume}
     if _is_htmx(request):
-        return render(request, "tickets/_selector.html", context, status=status)
+        return render(request, "tickets/_ticket_selector.html", context, status=status)
     context["event_url"] = selector.event_url(event)
     return render(request, "tickets/selector_page.html", context, status=status)
 
@@ -72,7 +78,7 @@ def availability(request, slug):
         sel = selector.build(event, request)
         response = render(request, "tickets/_availability_status.html", {"sel": sel})
     else:
-        response = render(request, "tickets/_selector.html", {"event": event, "selector": None})
+        response = render(request, "tickets/_ticket_selector.html", {"event": event})
     response["Cache-Control"] = "no-store"
     return response
 

@@ -467,3 +467,50 @@ def test_seated_tickets_cannot_be_held_by_quantity_only_by_seat(client):
     assert client.post(url, {f"qty_{stalls.pk}": 1}).status_code == 400
     assert client.post(url, {f"qty_{standing.pk}": 2}).status_code == 302
     assert Hold.objects.get().lines.get().ticket_type == standing
+
+
+def test_the_crowd_shares_one_drawing_of_the_selector_each_with_its_own_csrf_token(event):
+    from django.test import Client
+    from django.test.signals import template_rendered
+
+    drawn = []
+
+    def count(sender, template, **kwargs):
+        if template.name == "tickets/_selector.html":
+            drawn.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        buyers = [Client(enforce_csrf_checks=True) for _ in range(3)]
+        tokens = []
+        for buyer in buyers:
+            buyer.force_login(UserFactory())
+            page = buyer.get(reverse("tickets:hold", args=[event.slug])).text
+            assert "Only 3 left" in page
+            tokens.append(re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page).group(1))
+    finally:
+        template_rendered.disconnect(count)
+    assert len(drawn) == 1  # drawn once, served three times
+    assert len(set(tokens)) == 3  # each page carries its own request's token...
+    vip = tt(event, "VIP")
+    response = buyers[2].post(
+        reverse("tickets:hold", args=[event.slug]),
+        {f"qty_{vip.pk}": 1, "csrfmiddlewaretoken": tokens[2]},
+    )
+    assert response.status_code == 302  # ...and it passes the CSRF check
+
+
+def test_a_buyers_own_hold_and_release_show_on_the_selector_at_once(
+    client, event, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory())
+    url = reverse("tickets:hold", args=[event.slug])
+    assert "Only 3 left" in client.get(url).text
+    vip = tt(event, "VIP")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {f"qty_{vip.pk}": 2}).status_code == 302
+    assert "Only 1 left" in client.get(url).text
+    hold = Hold.objects.get(status="active")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("tickets:release", args=[hold.pk])).status_code == 302
+    assert "Only 3 left" in client.get(url).text
