@@ -119,9 +119,11 @@ def _give(ticket_type_id: int, *, held: int = 0, sold: int = 0) -> int:
     return 0 if row is None else int(row[0])
 
 
-# How many times this process changed each event's stock (holds and releases): part of
-# the key of what is shared for a moment per process (the selector's HTML), so a buyer's
-# own hold or release shows at once; other processes' changes show within half a second.
+# How many times this process put each event's stock back on sale (releases, expiries):
+# part of the key of what is shared for a moment per process (the selector's HTML), so a
+# buyer sent back to the event after a release sees the tickets back at once. Everything
+# else shows within half a second; holds do not redraw it (the on-sale rush is made of
+# them, and their buyer goes on to checkout).
 _stock_changes: dict[int, int] = {}
 
 
@@ -351,7 +353,6 @@ def _after_hold_committed(hold: Hold, emptied: bool) -> None:
     event_id, buyer_id, pk, ttl = hold.event_id, hold.buyer_id, hold.pk, settings.HOLD_SECONDS
 
     def after_commit():
-        _stock_changed(event_id)
         gate.mark_buyer_hold(event_id, buyer_id, pk, ttl_seconds=ttl + HOLD_GRACE_SECONDS)
         if emptied:
             _bump_event(event_id)
