@@ -245,15 +245,13 @@ _seat_states: ShortMemory[SeatState] = ShortMemory(seconds=1.0, size=50)
 
 
 def seat_state(event: Event) -> SeatState:
-    """The event's SeatState (two queries, once a second per process)."""
+    """The event's SeatState (one query, once a second per process)."""
 
     def read():
         live = live_seats(event)
-        blocked = set(
-            Seat.objects.filter(event=event, is_blocked=True).values_list("pk", flat=True)
-        )
-        free = frozenset(services.seats_of(event.pk).keys() - live)
-        unavailable = frozenset(live | blocked)
+        seats = services.seat_catalogue(event.pk)
+        free = frozenset(seats.bookable.keys() - live)
+        unavailable = frozenset(live | seats.blocked)
         return SeatState(
             unavailable=unavailable,
             free=free,

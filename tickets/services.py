@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -460,34 +461,46 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
     return seat_ids, counts
 
 
-_seat_catalogue: ShortMemory[dict[int, int]] = ShortMemory(seconds=2.0, size=100)
-_seated_types: ShortMemory[frozenset[int]] = ShortMemory(seconds=2.0, size=100)
+@dataclass(frozen=True)
+class SeatCatalogue:
+    """An event's seats as the hot path needs them, from one query."""
+
+    bookable: dict[int, int]  # seat id -> ticket type id, seats not blocked
+    blocked: frozenset[int]
+    # The ticket types sold by seat: those with seats on the map, blocked ones included (a
+    # band whose seats are all blocked is sold out, not general admission).
+    seated_types: frozenset[int]
 
 
-def seated_type_ids(event_id: int) -> frozenset[int]:
-    """The ticket types sold by seat: those with seats on the map, blocked ones included (a
-    band whose seats are all blocked is sold out, not general admission)."""
-    return _seated_types.get(
-        event_id,
-        lambda: frozenset(
-            Seat.objects.filter(event_id=event_id)
-            .order_by()
-            .values_list("ticket_type_id", flat=True)
-            .distinct()
-        ),
-    )
+_seat_catalogues: ShortMemory[SeatCatalogue] = ShortMemory(seconds=2.0, size=100)
+
+
+def seat_catalogue(event_id: int) -> SeatCatalogue:
+    """The event's SeatCatalogue (a short per-process memory)."""
+
+    def read() -> SeatCatalogue:
+        bookable, blocked, types = {}, set(), set()
+        seats = Seat.objects.filter(event_id=event_id).order_by()
+        for pk, ticket_type_id, is_blocked in seats.values_list(
+            "pk", "ticket_type_id", "is_blocked"
+        ):
+            types.add(ticket_type_id)
+            if is_blocked:
+                blocked.add(pk)
+            else:
+                bookable[pk] = ticket_type_id
+        return SeatCatalogue(bookable, frozenset(blocked), frozenset(types))
+
+    return _seat_catalogues.get(event_id, read)
 
 
 def seats_of(event_id: int) -> dict[int, int]:
-    """{seat id: ticket type id} of the event's bookable seats (a short per-process memory)."""
-    return _seat_catalogue.get(
-        event_id,
-        lambda: dict(
-            Seat.objects.filter(event_id=event_id, is_blocked=False).values_list(
-                "pk", "ticket_type_id"
-            )
-        ),
-    )
+    """{seat id: ticket type id} of the event's bookable seats."""
+    return seat_catalogue(event_id).bookable
+
+
+def seated_type_ids(event_id: int) -> frozenset[int]:
+    return seat_catalogue(event_id).seated_types
 
 
 def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:
@@ -540,11 +553,9 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:
             except IntegrityError as exc:
                 raise HoldInProgress() from exc
             try:
-                with transaction.atomic():
-                    SeatClaim.objects.bulk_create(
-                        [SeatClaim(seat_id=s, hold=hold) for s in seat_ids]
-                    )
+                SeatClaim.objects.bulk_create([SeatClaim(seat_id=s, hold=hold) for s in seat_ids])
             except IntegrityError as exc:  # the partial unique index: somebody has one of them
+                # No savepoint needed: raising leaves the transaction, which rolls it back.
                 raise SeatTaken() from exc
             for ticket_type_id, count in sorted(counts.items()):
                 left = _take(ticket_type_id, count)
@@ -572,6 +583,19 @@ HOLD_GRACE_SECONDS = 30
 # --- Release, expiry, sale ---------------------------------------------------------------
 
 
+def _move_held_claims(hold_id: int, state: str) -> list[int]:
+    """Move a hold's held seat claims to `state` (released, sold) in one statement; returns
+    their seat ids."""
+    table = SeatClaim._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s "  # noqa: S608 - table name from the model
+            "WHERE hold_id = %s AND state = %s RETURNING seat_id",
+            [str(state), hold_id, str(SeatClaim.State.HELD)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def _close(hold: Hold, status: str) -> bool:
     """Flip an active hold to `status`; True for exactly one caller."""
     return bool(
@@ -592,15 +616,7 @@ def release_hold(*, hold: Hold, status: str = Hold.Status.RELEASED) -> bool:
         left = _give(line.ticket_type_id, held=line.quantity)
         crossed_zero = crossed_zero or left == line.quantity
         freed[line.ticket_type_id] = line.quantity
-    seat_ids = list(
-        SeatClaim.objects.filter(hold_id=hold.pk, state=SeatClaim.State.HELD).values_list(
-            "seat_id", flat=True
-        )
-    )
-    if seat_ids:
-        SeatClaim.objects.filter(hold_id=hold.pk, state=SeatClaim.State.HELD).update(
-            state=SeatClaim.State.RELEASED
-        )
+    seat_ids = _move_held_claims(hold.pk, SeatClaim.State.RELEASED)
     owner, event_id = str(hold.pk), hold.event_id
 
     buyer_id = hold.buyer_id
@@ -665,11 +681,7 @@ def sell_hold(*, hold: Hold) -> bool:
         TicketType.objects.filter(pk=line.ticket_type_id).update(
             held=F("held") - line.quantity, sold=F("sold") + line.quantity
         )
-    seat_ids = list(
-        hold.seat_claims.filter(state=SeatClaim.State.HELD).values_list("seat_id", flat=True)
-    )
-    if seat_ids:
-        hold.seat_claims.filter(state=SeatClaim.State.HELD).update(state=SeatClaim.State.SOLD)
+    seat_ids = _move_held_claims(hold.pk, SeatClaim.State.SOLD)
     owner, event_id, buyer_id = str(hold.pk), hold.event_id, hold.buyer_id
 
     def after_commit():
