@@ -93,9 +93,9 @@ def seat_refusal(event: Event, *, error: str, listed: str, seats: str) -> SafeSt
 
 
 # The whole selector as everyone sees it who has no selection of their own (the on-sale
-# crowd loading the page), drawn once per half second per process and per change of stock
-# made by this process; each request puts its own CSRF token in. Real tokens are 64 letters
-# and digits, so the placeholder can never be one.
+# crowd loading the page), drawn once per half second per process, and again at once after
+# a release or expiry in this process (services.local_stock_version); each request puts its
+# own CSRF token in. Real tokens are 64 letters and digits: the placeholder is never one.
 _CSRF_PLACEHOLDER = "csrf-token-of-this-request"
 _shared_selectors: ShortMemory[str] = ShortMemory(seconds=0.5, size=50)
 
