@@ -86,7 +86,7 @@ def seat_refusal(event: Event, *, error: str, listed: str, seats: str) -> SafeSt
         '<p class="message message-error" role="alert">{}</p></div>'
         '<div id="seats-taken" hidden data-{}="{}" hx-swap-oob="true"></div>{}',
         error,
-        "free" if listed == "free" else "taken",
+        listed,
         seats,
         _seated_badges.get(event.pk, lambda: _draw_seated_badges(event)),
     )

@@ -39,7 +39,7 @@ def _selector_response(
     request, event, *, error="", status=200, posted=None, resume=False, include_map=True
 ):
     # Nothing of this request's own to show: the selector's shared copy will do (the tag).
-    own = bool(error) or posted is not None or resume or not include_map
+    own = bool(error) or posted is not None or resume
     sel = (
         selector.build(
             event, request, error=error, posted=posted, include_map=include_map, sweep=not error
