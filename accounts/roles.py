@@ -3,7 +3,7 @@
 Session lifetime follows the active role: choosing a role (at sign-in, at /auth/select-role or
 from the header switcher) restarts the clock with that role's lifetime. The deadline is kept in
 the session itself so it holds whatever the session backend (Redis or database) and is checked
-on every request by accounts.middleware.ActiveRoleMiddleware.
+before every view by accounts.middleware.ActiveRoleMiddleware.
 """
 
 from django.conf import settings

@@ -21,6 +21,7 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.core.exceptions import ValidationError
 from django_ratelimit.core import is_ratelimited
 
+from accounts.middleware import end_session_if_lapsed
 from getiickets.errors import DomainError
 from tickets import gate
 
@@ -51,7 +52,9 @@ def parse_rate(rate: str) -> tuple[int, int]:
 
 def session_user_id(request) -> int | None:
     """The signed-in user's id as the session has it, without loading the user (the row is
-    loaded and checked before anything is written: tickets.services._check_buyer)."""
+    loaded and checked before anything is written: tickets.services._check_buyer). A session
+    that outlived its role is ended first (the hold views defer that check to here)."""
+    end_session_if_lapsed(request)
     session = getattr(request, "session", None)
     value = None if session is None else session.get(SESSION_KEY)
     if value is None:

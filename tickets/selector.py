@@ -6,6 +6,7 @@ include "tickets/_selector.html" with nothing but `event` and `request` in its c
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from events.models import Event, Seat, TicketType
+from getiickets.errors import DomainError
 from tickets import gate, services
 from tickets.memory import ShortMemory
 from tickets.models import SeatClaim
@@ -155,6 +157,13 @@ def pending_selection(request, event: Event) -> dict:
     return pending if pending.get("event") == event.slug else {}
 
 
+def visible_types(event: Event) -> list[TicketType]:
+    """The event's ticket types as the selector lists them."""
+    types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
+    types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
+    return types
+
+
 def build(
     event: Event,
     request=None,
@@ -169,8 +178,7 @@ def build(
     crowd, which would otherwise read the counters again on every request)."""
     if sweep:
         services.sweep_event(event)  # lazy expiry, at most once every few seconds
-    types = [t for t in services.ticket_types_of(event.pk).values() if t.is_visible]
-    types.sort(key=lambda t: (t.position, t.price_kobo, t.pk))
+    types = visible_types(event)
     ids = [t.pk for t in types]
     available = recent_availability(event.pk, ids) if recent else current_availability(ids)
     pending = posted if posted is not None else pending_selection(request, event)
@@ -211,10 +219,10 @@ _recent: ShortMemory[dict[int, int]] = ShortMemory(seconds=0.5)
 
 
 def recent_availability(event_id: int, ticket_type_ids: list[int]) -> dict[int, int]:
-    """current_availability, shared for half a second per process."""
-    return _recent.get(
-        (event_id, tuple(ticket_type_ids)), lambda: current_availability(ticket_type_ids)
-    )
+    """current_availability, shared for half a second per process (read again at once after
+    a release or expiry in this process)."""
+    key = (event_id, services.local_stock_version(event_id), tuple(ticket_type_ids))
+    return _recent.get(key, lambda: current_availability(ticket_type_ids))
 
 
 def live_seats(event: Event) -> set[int]:
@@ -245,7 +253,8 @@ _seat_states: ShortMemory[SeatState] = ShortMemory(seconds=1.0, size=50)
 
 
 def seat_state(event: Event) -> SeatState:
-    """The event's SeatState (one query, once a second per process)."""
+    """The event's SeatState (one query, once a second per process, and again at once after
+    a release or expiry in this process)."""
 
     def read():
         live = live_seats(event)
@@ -259,24 +268,109 @@ def seat_state(event: Event) -> SeatState:
             free_list=",".join(map(str, sorted(free))),
         )
 
-    return _seat_states.get(event.pk, read)
+    return _seat_states.get((event.pk, services.local_stock_version(event.pk)), read)
+
+
+def refusal_from_memory(
+    event: Event, *, quantities: dict | None = None, seat_ids: list[int] | None = None
+) -> DomainError | None:
+    """The answer to a hold request that this process's recent view of the event already
+    refuses (SeatTaken: a seat is held or sold; SoldOut: fewer tickets left than asked), or
+    None when the request might succeed, or is wrong in some other way, and must go through
+    the gate.
+
+    In an on-sale rush most of the crowd asks for what is already gone; this answers them
+    from memory at most a second old, with no session, Redis or database. A seat or ticket
+    freed in that second may be refused once to someone: the next answer shows it. Nothing
+    is ever granted from memory. Not for a buyer whose own hold may be what is missing (a
+    new selection replaces it): the views send those through the gate.
+
+    Once a second per process and event, a request that memory would refuse goes to the gate
+    anyway: the gate's "sold out" is what releases lapsed holds (lazy expiry) and heals a
+    counter left short, and that must go on while the crowd is answered from here."""
+    refusal = _refusal_from_memory(event, quantities=quantities, seat_ids=seat_ids)
+    if refusal is None or _gate_due(event.pk):
+        return None
+    return refusal
+
+
+# Seats this process saw taken (won, or lost at the gate) since its last look at the map:
+# {event id: (the SeatState they are newer than, seat ids)}. In the second between two looks
+# the crowd converges on the few seats the last look showed free.
+_seen_taken: dict[int, tuple[SeatState, set[int]]] = {}
+
+
+def note_seats_taken(event: Event, seat_ids) -> None:
+    """Seats just held by someone: refused from memory until the next look at the map."""
+    state = seat_state(event)
+    noted = _seen_taken.get(event.pk)
+    if noted is None or noted[0] is not state:
+        noted = _seen_taken[event.pk] = (state, set())
+    noted[1].update(seat_ids)
+
+
+def _taken_since_last_look(event: Event, state: SeatState) -> set[int]:
+    noted = _seen_taken.get(event.pk)
+    return noted[1] if noted is not None and noted[0] is state else set()
+
+
+_last_sent_to_gate: dict[int, float] = {}
+
+
+def _gate_due(event_id: int) -> bool:
+    now = time.monotonic()
+    if now - _last_sent_to_gate.get(event_id, 0.0) < 1.0:
+        return False
+    _last_sent_to_gate[event_id] = now
+    return True
+
+
+def _refusal_from_memory(event, *, quantities, seat_ids) -> DomainError | None:
+    try:
+        services.check_event_on_sale(event)
+    except DomainError:
+        return None  # the gate's path gives the right message
+    if seat_ids is not None:
+        blocked = services.seat_catalogue(event.pk).blocked  # refused by the gate's path
+        state = seat_state(event)
+        taken = _taken_since_last_look(event, state)
+        if any((s in state.unavailable and s not in blocked) or s in taken for s in seat_ids):
+            return services.SeatTaken()
+        return None
+    types = services.ticket_types_of(event.pk)
+    seated = services.seated_type_ids(event.pk)
+    wanted = {pk: n for pk, n in (quantities or {}).items() if n > 0}
+    for pk, n in wanted.items():
+        if pk not in types or pk in seated:
+            return None
+        try:
+            services.check_ticket_type(types[pk], n)
+        except DomainError:
+            return None
+    available = recent_availability(event.pk, [t.pk for t in visible_types(event)])
+    for pk, n in wanted.items():
+        if available.get(pk, 0) < n:
+            return services.SoldOut(services.sold_out_message(types[pk]))
+    return None
 
 
 def seats_left_to_tell(event: Event, *, lost: int | None = None) -> tuple[str, str]:
     """What a refused seat hold tells the page's map: ("taken", "1,2,3") or ("free", ...),
     whichever list is shorter (late in an on-sale most seats are gone, and buyers are on
-    phones). `lost`: a seat just lost, before the shared state shows it. The lists are
-    joined once a second, not per refusal: the crowd that loses reads them thousands of
-    times."""
+    phones). `lost`: a seat just lost; it and the others this process saw taken since its
+    last look at the map are told too. The lists are joined once a second, not per refusal:
+    the crowd that loses reads them thousands of times."""
     state = seat_state(event)
+    newer = _taken_since_last_look(event, state) | ({lost} if lost is not None else set())
     if len(state.free) < len(state.unavailable):
-        if lost is None or lost not in state.free:
+        if not newer & state.free:
             return "free", state.free_list
-        return "free", ",".join(str(s) for s in sorted(state.free) if s != lost)
-    joined = state.unavailable_list
-    if lost is None or lost in state.unavailable:
-        return "taken", joined
-    return "taken", f"{joined},{lost}" if joined else str(lost)
+        return "free", ",".join(str(s) for s in sorted(state.free - newer))
+    extra = sorted(newer - state.unavailable)
+    if not extra:
+        return "taken", state.unavailable_list
+    joined = ",".join(map(str, extra))
+    return "taken", f"{state.unavailable_list},{joined}" if state.unavailable_list else joined
 
 
 def seat_map(event: Event, types: list[TicketType]):

@@ -157,12 +157,12 @@ def _on_stock_freed(event_id: int, freed: dict[int, int], crossed_zero: bool) ->
         _bump_event(event_id)
 
 
-def _check_event_on_sale(event: Event) -> None:
+def check_event_on_sale(event: Event) -> None:
     if event.status != Event.Status.PUBLISHED or event.ends_at <= timezone.now():
         raise SalesClosed("This event is not on sale.")
 
 
-def _check_ticket_type(ticket_type: TicketType, quantity: int, *, seated: bool = False) -> None:
+def check_ticket_type(ticket_type: TicketType, quantity: int, *, seated: bool = False) -> None:
     now = timezone.now()
     if not ticket_type.is_visible:
         raise InvalidSelection()
@@ -305,7 +305,7 @@ def hold_tickets(
         _release_active_hold(buyer=buyer, event=event)
         taken = gate.take(wanted, event_id=event.pk, buyer_id=buyer_id)
     if taken is not None and not taken.ok:
-        raise SoldOut(_sold_out_message(types[taken.short]))
+        raise SoldOut(sold_out_message(types[taken.short]))
     try:
         _check_buyer(buyer, buyer_id)
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
@@ -320,7 +320,7 @@ def hold_tickets(
             if short and expire_lapsed_holds(ticket_type_ids=[short]):
                 return hold_tickets(buyer=buyer, event=event, quantities=wanted, buyer_id=buyer_id)
         if isinstance(exc, SoldOut) and "ticket_type_id" in exc.context:
-            raise SoldOut(_sold_out_message(types[exc.context["ticket_type_id"]])) from exc
+            raise SoldOut(sold_out_message(types[exc.context["ticket_type_id"]])) from exc
         raise
     _after_hold_committed(hold, emptied)
     return hold
@@ -335,7 +335,7 @@ def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
         raise InvalidSelection() from exc
     if not wanted:
         raise InvalidSelection("Choose at least one ticket.")
-    _check_event_on_sale(event)
+    check_event_on_sale(event)
     catalogue = ticket_types_of(event.pk)
     types = {pk: catalogue[pk] for pk in wanted if pk in catalogue}
     if set(types) != set(wanted):
@@ -344,7 +344,7 @@ def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
     for pk, quantity in wanted.items():
         if pk in seated:  # sold by seat only: a quantity would be tickets without seats
             raise InvalidSelection(f"Choose your {types[pk].name} seats on the seat map.")
-        _check_ticket_type(types[pk], quantity)
+        check_ticket_type(types[pk], quantity)
     if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
     return wanted, types
@@ -373,7 +373,7 @@ def ticket_types_of(event_id: int) -> dict[int, TicketType]:
     )
 
 
-def _sold_out_message(ticket_type: TicketType) -> str:
+def sold_out_message(ticket_type: TicketType) -> str:
     return f"Sorry, there are not enough {ticket_type.name} tickets left."
 
 
@@ -446,7 +446,7 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
         raise InvalidSelection() from exc
     if not seat_ids:
         raise InvalidSelection("Choose at least one seat.")
-    _check_event_on_sale(event)
+    check_event_on_sale(event)
     bookable = seats_of(event.pk)
     if any(s not in bookable for s in seat_ids):
         raise InvalidSelection("One of those seats cannot be booked.")
@@ -455,7 +455,7 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
     for pk, count in counts.items():
         if pk not in catalogue:
             raise InvalidSelection()
-        _check_ticket_type(catalogue[pk], count, seated=True)
+        check_ticket_type(catalogue[pk], count, seated=True)
     if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
     return seat_ids, counts

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.middleware import defers_session_check, end_session_if_lapsed
 from events.models import Event
 from getiickets.errors import DomainError
 from tickets import fragments, limits, selector, services
@@ -91,23 +92,44 @@ def choose(request, slug):
     return _selector_response(request, event, resume=resume)
 
 
-# The hold views serve the on-sale crowd. They never touch request.user before the gate has
-# said yes: the buyer is known by the session's user id (limits.session_user_id) and the
-# service loads and checks the user only before it writes (services._check_buyer). The
-# request's rate limits are counted once: by the gate's own call in the service, or here
-# when the request is answered before it gets there.
+# The hold views serve the on-sale crowd, in three tiers:
+# 1. What this process saw of the event less than a second ago already refuses most of the
+#    crowd (selector.refusal_from_memory): those htmx requests are answered with no session,
+#    Redis or database, and are not counted against the rate limits, which guard the gate
+#    and the database (nothing answered from memory can take a ticket). Buyers who hold
+#    something for the event (the HOLDING_COOKIE) skip this tier: their new selection may
+#    be the tickets or seats of the hold it replaces.
+# 2. The gate (Redis) turns away the rest who cannot get a ticket. Until it has said yes,
+#    request.user is never touched: the buyer is known by the session's user id
+#    (limits.session_user_id).
+# 3. The service loads and checks the user (services._check_buyer) and writes the hold.
+# The rate limits are counted once: by the gate's own call in the service, or here when the
+# request is answered before it gets there.
+
+HOLDING_COOKIE = "holding"
 
 
 def _too_many(request, event, posted):
     return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
 
 
+def _may_answer_from_memory(request) -> bool:
+    # Only the selector's htmx requests: a full page shows who is signed in, which needs the
+    # session (and its lifetime check).
+    return _is_htmx(request) and HOLDING_COOKIE not in request.COOKIES
+
+
+@defers_session_check
 @require_POST
 def hold(request, slug):
     rate = limits.HoldRate(request)
     event = _event(slug)
     posted = _posted_quantities(request)
     form = QuantitiesForm(request.POST, event=event)
+    if form.is_valid() and _may_answer_from_memory(request):
+        refusal = selector.refusal_from_memory(event, quantities=form.cleaned_data["quantities"])
+        if refusal is not None:
+            return _ga_refusal(request, event, refusal, posted)
     buyer_id = limits.session_user_id(request)
     if (not form.is_valid() or buyer_id is None) and rate.over():
         return _too_many(request, event, posted)
@@ -146,12 +168,17 @@ def hold(request, slug):
     return _after_hold(request, new_hold)
 
 
+@defers_session_check
 @require_POST
 def hold_seats(request, slug):
     rate = limits.HoldRate(request)
     event = _event(slug)
     posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
     form = SeatsForm(request.POST)
+    if form.is_valid() and _may_answer_from_memory(request):
+        refusal = selector.refusal_from_memory(event, seat_ids=form.cleaned_data["seat_ids"])
+        if refusal is not None:
+            return _seat_refusal(request, event, refusal)
     buyer_id = limits.session_user_id(request)
     if (not form.is_valid() or buyer_id is None) and rate.over():
         return _too_many(request, event, posted)
@@ -171,6 +198,9 @@ def hold_seats(request, slug):
     except services.SignedOut:
         return _to_sign_in(request, event, seats=form.cleaned_data["seat_ids"])
     except DomainError as exc:
+        claim = exc.context.get("claim")
+        if claim is not None and claim.seat is not None:
+            selector.note_seats_taken(event, [claim.seat])
         if exc.status_code == 409 and _is_htmx(request):
             return _seat_refusal(request, event, exc)
         if isinstance(exc, services.SeatTaken):
@@ -178,6 +208,7 @@ def hold_seats(request, slug):
         return _selector_response(
             request, event, error=str(exc), status=exc.status_code, posted=posted
         )
+    selector.note_seats_taken(event, form.cleaned_data["seat_ids"])
     _forget(request)
     return _after_hold(request, new_hold)
 
@@ -213,11 +244,18 @@ def _seat_refusal(request, event, exc):
     return _refusal(html, exc.status_code)
 
 
+@defers_session_check
 def hold_or_choose(request, slug):
     """GET: the selector page (the buyer's saved selection after sign-in); POST: hold."""
     if request.method == "POST":
         return hold(request, slug)
+    end_session_if_lapsed(request)
     return choose(request, slug)
+
+
+def _holding_cookie_path(event) -> str:
+    # The event's hold URLs (/events/<slug>/hold, /events/<slug>/hold-seats) and nothing else.
+    return reverse("tickets:hold", args=[event.slug]).rsplit("/", 1)[0] + "/"
 
 
 def _after_hold(request, new_hold):
@@ -225,8 +263,20 @@ def _after_hold(request, new_hold):
     if _is_htmx(request):
         response = render(request, "tickets/_redirecting.html", {"url": url})
         response["HX-Redirect"] = url
-        return response
-    return redirect(url)
+    else:
+        response = redirect(url)
+    # Not a secret and not trusted: without it a request can only be refused from memory,
+    # which the gate would have refused too unless the buyer's own hold is in the way.
+    response.set_cookie(
+        HOLDING_COOKIE,
+        "1",
+        max_age=settings.HOLD_SECONDS,
+        path=_holding_cookie_path(new_hold.event),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_required
@@ -260,7 +310,9 @@ def release(request, pk):
         messages.success(request, "Your tickets have been released.")
     else:
         messages.info(request, "That reservation had already ended.")
-    return redirect(selector.event_url(hold.event))
+    response = redirect(selector.event_url(hold.event))
+    response.delete_cookie(HOLDING_COOKIE, path=_holding_cookie_path(hold.event), samesite="Lax")
+    return response
 
 
 def bench_ceiling(request):
