@@ -416,6 +416,9 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
         "bought": 0,
         "unmet": 0,
         "gave_up": 0,
+        "pages": 0,  # buyers who have loaded the page
+        "rush_over_at": None,  # when the last of them had
+        "attempts_before": 0,  # hold attempts made by then
     }
     timeout = aiohttp.ClientTimeout(total=30)
     connector = aiohttp.TCPConnector(limit=args.connections)
@@ -514,6 +517,10 @@ async def run_scenario(base: str, plan: dict, args, rng: random.Random) -> dict:
                     buyer.view = seat_view(b",".join(TAKEN_SEAT_RE.findall(body)))
                 if not buyer.csrf and match:
                     buyer.csrf = match.group(1).decode()
+                state["pages"] += 1
+                if state["pages"] == len(plan["sessions"]):
+                    state["rush_over_at"] = time.perf_counter()
+                    state["attempts_before"] = len(stats.latencies)
             buyer.attempts += 1
             if buyer.kind == "ga":
                 path = hold_path
@@ -716,6 +723,13 @@ def main(argv=None) -> int:
                 "p99": percentile(stats.latencies, 99),
                 # After the first tenth of attempts: every buyer has loaded the page by then.
                 "p99_later": percentile(stats.latencies[len(stats.latencies) // 10 :], 99),
+                # The page rush: until every buyer has loaded the page (and most winners have
+                # written their holds and purchases); and the hold attempts per second after.
+                "rush_s": (result["rush_over_at"] or stats.ended) - stats.started,
+                "after_rush_per_s": (len(stats.latencies) - result["attempts_before"])
+                / max(stats.ended - result["rush_over_at"], 1e-9)
+                if result["rush_over_at"]
+                else 0.0,
                 "sell_out_s": (result["sold_out_at"] - stats.started)
                 if result["sold_out_at"]
                 else None,
@@ -738,7 +752,8 @@ def main(argv=None) -> int:
                 f"({scenario['attempts']} attempts, {scenario['requests_per_s']:,.0f} req/s "
                 f"all requests) p50 {scenario['p50'] * 1000:.1f} ms p99 "
                 f"{scenario['p99'] * 1000:.1f} ms (after the first tenth "
-                f"{scenario['p99_later'] * 1000:.1f} ms), sold out in "
+                f"{scenario['p99_later'] * 1000:.1f} ms), page rush {scenario['rush_s']:.1f} s "
+                f"then {scenario['after_rush_per_s']:,.0f} hold attempts/s, sold out in "
                 + (f"{scenario['sell_out_s']:.1f} s" if scenario["sell_out_s"] else "— (not)")
                 + f", holds {scenario['holds']} (abandoned {scenario['abandoned']}, bought "
                 f"{scenario['bought']}), statuses {scenario['statuses']}, "
@@ -767,6 +782,7 @@ def main(argv=None) -> int:
     )
     i_rps, i_p99 = med(signed_in, "rps"), med(signed_in, "p99")
     s_p99_later = med(scenarios, "p99_later")
+    s_after_rush, s_rush = med(scenarios, "after_rush_per_s"), med(scenarios, "rush_s")
     oversold = sum(s["oversold"] for s in scenarios)
     double = sum(s["double_sold_seats"] for s in scenarios)
     unsold = sum(s["unsold"] for s in scenarios)
@@ -791,6 +807,10 @@ def main(argv=None) -> int:
     print(
         f"    hold p99 after the first tenth of attempts (the page rush over) "
         f"{s_p99_later * ms:6.1f} ms = {s_p99_later / c_p99:.2f} × the ceiling's p99"
+    )
+    print(
+        f"    hold attempts once every buyer has loaded the page {s_after_rush:8,.0f} /s = "
+        f"{s_after_rush / c_rps:.2f} × the ceiling (the page rush took {s_rush:.1f} s)"
     )
     print(
         "  time to sell out               "
