@@ -7,6 +7,7 @@ include "tickets/_selector.html" with nothing but `event` and `request` in its c
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -326,27 +327,33 @@ def _gate_due(event_id: int) -> bool:
 
 
 def _refusal_from_memory(event, *, quantities, seat_ids) -> DomainError | None:
+    types = services.ticket_types_of(event.pk)
+    if seat_ids is not None:
+        bookable = services.seats_of(event.pk)
+        if any(s not in bookable for s in seat_ids):
+            return None  # blocked or not this event's: the gate's path says so
+        wanted = dict(Counter(bookable[s] for s in seat_ids))
+    else:
+        seated = services.seated_type_ids(event.pk)
+        wanted = {pk: n for pk, n in (quantities or {}).items() if n > 0}
+        if any(pk in seated for pk in wanted):
+            return None
+    # Anything else wrong with the request (sales closed, over the order limit) is for the
+    # gate's path to say, with its own message.
     try:
         services.check_event_on_sale(event)
+        for pk, n in wanted.items():
+            if pk not in types:
+                return None
+            services.check_ticket_type(types[pk], n, seated=seat_ids is not None)
     except DomainError:
-        return None  # the gate's path gives the right message
+        return None
     if seat_ids is not None:
-        blocked = services.seat_catalogue(event.pk).blocked  # refused by the gate's path
         state = seat_state(event)
         taken = _taken_since_last_look(event, state)
-        if any((s in state.unavailable and s not in blocked) or s in taken for s in seat_ids):
+        if any(s in state.unavailable or s in taken for s in seat_ids):
             return services.SeatTaken()
         return None
-    types = services.ticket_types_of(event.pk)
-    seated = services.seated_type_ids(event.pk)
-    wanted = {pk: n for pk, n in (quantities or {}).items() if n > 0}
-    for pk, n in wanted.items():
-        if pk not in types or pk in seated:
-            return None
-        try:
-            services.check_ticket_type(types[pk], n)
-        except DomainError:
-            return None
     available = recent_availability(event.pk, [t.pk for t in visible_types(event)])
     for pk, n in wanted.items():
         if available.get(pk, 0) < n:

@@ -181,3 +181,20 @@ def test_the_selector_page_still_ends_a_lapsed_session(client, seated):
     assert page.status_code == 200
     assert "signed out after 8 hours" in page.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_memory_refuses_only_for_want_of_stock_other_problems_get_their_own_answer(
+    client, seated
+):
+    event, seats = seated
+    url = reverse("tickets:hold_seats", args=[event.slug])
+    as_new_buyer(client)
+    assert client.post(url, {"seat": [seats[0].pk]}).status_code == 302
+    band = seats[0].ticket_type
+    band.sales_end = timezone.now()
+    band.save()
+    as_new_buyer(client)
+    for _ in range(3):  # the gate's path each time, not "just been taken" from memory
+        answer = client.post(url, {"seat": [seats[0].pk]}, **HTMX)
+        assert answer.status_code == 400
+        assert "Sales of Stalls have ended" in answer.content.decode()
