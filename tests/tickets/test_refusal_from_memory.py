@@ -183,9 +183,7 @@ def test_the_selector_page_still_ends_a_lapsed_session(client, seated):
     assert "_auth_user_id" not in client.session
 
 
-def test_memory_refuses_only_for_want_of_stock_other_problems_get_their_own_answer(
-    client, seated
-):
+def test_memory_refuses_only_for_want_of_stock_other_problems_get_their_own_answer(client, seated):
     event, seats = seated
     url = reverse("tickets:hold_seats", args=[event.slug])
     as_new_buyer(client)
