@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.utils.functional import SimpleLazyObject
 
-from accounts import roles
+from accounts import roles, viewer
 
 
 def defers_session_check(view):
@@ -37,16 +37,19 @@ def end_session_if_lapsed(request) -> None:
 
 
 class ActiveRoleMiddleware:
-    """Puts the session's active role on the request as `request.active_role`, and ends
+    """Puts the session's active role on the request as `request.active_role`, ends
     sessions that outlived their role (`end_session_if_lapsed`) before the view runs, unless
-    the view does that itself (`defers_session_check`)."""
+    the view does that itself (`defers_session_check`), and refreshes what pages show about
+    the signed-in user when the request loaded the user row anyway (accounts.viewer)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.active_role = SimpleLazyObject(lambda: roles.active_role(request))
-        return self.get_response(request)
+        response = self.get_response(request)
+        viewer.remember_if_loaded(request)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "defers_session_check", False):

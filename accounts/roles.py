@@ -9,6 +9,8 @@ before every view by accounts.middleware.ActiveRoleMiddleware.
 from django.conf import settings
 from django.utils import timezone
 
+from accounts import viewer
+
 BUYER = "buyer"
 ORGANIZER = "organizer"
 ROLES = (BUYER, ORGANIZER)
@@ -17,11 +19,12 @@ DEADLINE_KEY = "session_ends_at"
 
 
 def active_role(request) -> str:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    """The role pages are shown in. For display: access checks also ask request.user
+    (accounts.decorators)."""
+    if not viewer.signed_in(request):
         return BUYER
     role = request.session.get(SESSION_KEY, BUYER)
-    if role == ORGANIZER and not user.is_organizer:
+    if role == ORGANIZER and not viewer.is_organizer(request):
         return BUYER
     return role
 
@@ -37,6 +40,7 @@ def set_active_role(request, role: str) -> None:
     request.session[SESSION_KEY] = role
     request.session[DEADLINE_KEY] = (timezone.now() + age).timestamp()
     request.session.set_expiry(int(age.total_seconds()))
+    viewer.remember(request, request.user)
     request.active_role = role
 
 

@@ -180,7 +180,7 @@ def seed(round_no: int, buyers: int):
     from django.contrib.sessions.backends.cache import SessionStore
     from django.utils import timezone
 
-    from accounts import roles
+    from accounts import roles, viewer
     from accounts.models import User
     from events.models import Category, Event, Organizer, Seat, SeatSection, TicketType, Venue
     from tickets import gate
@@ -240,7 +240,8 @@ def seed(round_no: int, buyers: int):
     seats = Seat.objects.bulk_create(seats)
     seat_grid = [[s.pk for s in seats[r * 50 : (r + 1) * 50]] for r in range(20)]
 
-    users = list(User.objects.filter(email__startswith="bench-buyer-").order_by("pk")[:buyers])
+    buyers_qs = User.objects.filter(email__startswith="bench-buyer-").select_related("organizer")
+    users = list(buyers_qs.order_by("pk")[:buyers])
     if len(users) < buyers:
         User.objects.bulk_create(
             [
@@ -248,15 +249,16 @@ def seed(round_no: int, buyers: int):
                 for i in range(len(users), buyers)
             ]
         )
-        users = list(User.objects.filter(email__startswith="bench-buyer-").order_by("pk"))
+        users = list(buyers_qs.order_by("pk"))
     sessions = []
     for user in users[:buyers]:
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        # What signing in as a buyer leaves in the session (accounts.roles).
+        # What signing in as a buyer leaves in the session (accounts.roles, accounts.viewer).
         store[roles.SESSION_KEY] = roles.BUYER
+        store[viewer.FACTS_KEY] = viewer.facts_of(user)
         store[roles.DEADLINE_KEY] = (timezone.now() + roles.session_age(roles.BUYER)).timestamp()
         store.create()
         sessions.append(store.session_key)

@@ -81,6 +81,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "accounts.context_processors.viewer",
                 "django.contrib.messages.context_processors.messages",
                 "getiickets.context_processors.site",
             ],
