@@ -2,9 +2,10 @@
 
 The crowd reads the same event, ticket types, seats and map thousands of times a second;
 each process keeps what it read for a second or two instead of asking the database or
-Redis every time. Nothing here is used for a decision about stock: the gate and the
-database decide, these only describe. Every memory is registered, so one call forgets
-them all (an organizer's change, tests).
+Redis every time. Nothing here grants stock: the gate and the database decide. What was
+true a second ago may turn a request away (tickets.selector.refusal_from_memory), never
+let one through. Every memory is registered, so one call forgets them all (an organizer's
+change, tests).
 """
 
 from __future__ import annotations
@@ -42,6 +43,16 @@ class ShortMemory(Generic[T]):
         self._entries.clear()
 
 
+_other_memories: list[Callable[[], None]] = []
+
+
+def register(clear: Callable[[], None]) -> None:
+    """A memory kept some other way (a plain dict), forgotten with the rest."""
+    _other_memories.append(clear)
+
+
 def forget_all() -> None:
     for memory in _all:
         memory.clear()
+    for clear in _other_memories:
+        clear()

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 
 from events.models import Event, Seat, TicketType
 from getiickets.errors import DomainError
-from tickets import gate, services
+from tickets import gate, memory, services
 from tickets.memory import ShortMemory
 from tickets.models import SeatClaim
 
@@ -299,6 +299,7 @@ def refusal_from_memory(
 # {event id: (the SeatState they are newer than, seat ids)}. In the second between two looks
 # the crowd converges on the few seats the last look showed free.
 _seen_taken: dict[int, tuple[SeatState, set[int]]] = {}
+memory.register(_seen_taken.clear)
 
 
 def note_seats_taken(event: Event, seat_ids) -> None:
@@ -316,6 +317,7 @@ def _taken_since_last_look(event: Event, state: SeatState) -> set[int]:
 
 
 _last_sent_to_gate: dict[int, float] = {}
+memory.register(_last_sent_to_gate.clear)
 
 
 def _gate_due(event_id: int) -> bool:
