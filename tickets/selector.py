@@ -1,7 +1,9 @@
 """What the ticket selector and the seat map show: built from `event` (and the request).
 
 Used by the views and by the `{% ticket_selector_data %}` tag, so the event page can
-include "tickets/_selector.html" with nothing but `event` and `request` in its context.
+include "tickets/_selector.html" with nothing but `event` and `request` in its context. The
+same short memories of availability and seats let the hold views refuse most of an on-sale
+crowd without the gate (`refusal_from_memory`).
 """
 
 from __future__ import annotations
@@ -367,8 +369,9 @@ def seats_left_to_tell(event: Event, *, lost: int | None = None) -> tuple[str, s
     """What a refused seat hold tells the page's map: ("taken", "1,2,3") or ("free", ...),
     whichever list is shorter (late in an on-sale most seats are gone, and buyers are on
     phones). `lost`: a seat just lost; it and the others this process saw taken since its
-    last look at the map are told too. The lists are joined once a second, not per refusal:
-    the crowd that loses reads them thousands of times."""
+    last look at the map are told too. The lists are joined once a second, not per refusal
+    (the crowd that loses reads them thousands of times); only those few seats are added or
+    taken out per answer."""
     state = seat_state(event)
     newer = _taken_since_last_look(event, state) | ({lost} if lost is not None else set())
     if len(state.free) < len(state.unavailable):
