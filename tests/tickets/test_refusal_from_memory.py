@@ -2,6 +2,7 @@
 the event already refuses are answered without the session, Redis or the database; once a
 second a refused request still goes to the gate; buyers who hold something go to the gate."""
 
+import re
 import time
 from importlib import import_module
 
@@ -196,3 +197,22 @@ def test_memory_refuses_only_for_want_of_stock_other_problems_get_their_own_answ
         answer = client.post(url, {"seat": [seats[0].pk]}, **HTMX)
         assert answer.status_code == 400
         assert "Sales of Stalls have ended" in answer.content.decode()
+
+
+def test_seats_won_since_the_last_look_are_refused_from_memory_and_told(client, seated):
+    event, seats = seated
+    url = reverse("tickets:hold_seats", args=[event.slug])
+    as_new_buyer(client)
+    assert client.post(url, {"seat": [seats[0].pk]}).status_code == 302
+    as_new_buyer(client)
+    # Reaches the gate (the once-a-second pass) and loses: this process looks at the map.
+    assert client.post(url, {"seat": [seats[0].pk]}, **HTMX).status_code == 409
+    as_new_buyer(client)
+    assert client.post(url, {"seat": [seats[1].pk]}).status_code == 302  # won after the look
+    buyer = as_new_buyer(client)
+    answer = client.post(url, {"seat": [seats[1].pk]}, **HTMX)
+    assert answer.status_code == 409
+    assert account_count(buyer) == 0  # answered from memory, not by the gate
+    listed = re.search(r'data-(taken|free)="([\d,]*)"', answer.content.decode())
+    ids = {int(s) for s in listed.group(2).split(",") if s}
+    assert (seats[1].pk in ids) == (listed.group(1) == "taken")
