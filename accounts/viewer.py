@@ -77,6 +77,8 @@ class Viewer:
         return is_organizer(self._request)
 
     def __getattr__(self, name):
+        if name.startswith("_"):  # copy and pickle probe before __init__ has run
+            raise AttributeError(name)
         return getattr(self._request.user, name)
 
     def __str__(self) -> str:

@@ -80,3 +80,14 @@ def test_pages_that_show_the_users_details_still_read_them(client, buyer):
 def test_signed_out_visitors_see_sign_in_links(client, on_sale):
     html = client.get(reverse("events:detail", args=[on_sale.slug])).content.decode()
     assert "Sign in" in html and "My tickets" not in html
+
+
+def test_the_templates_user_can_be_copied_like_any_context_value(rf, buyer):
+    import copy
+
+    request = rf.get("/")
+    request.user = buyer
+    request.session = {}
+    copied = copy.copy(viewer.Viewer(request))
+    assert copied.is_authenticated is False  # no session key: signed out, as the page shows
+    assert copied.email == buyer.email
