@@ -9,7 +9,6 @@ crowd without the gate (`refusal_from_memory`).
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -331,26 +330,16 @@ def _gate_due(event_id: int) -> bool:
 
 
 def _refusal_from_memory(event, *, quantities, seat_ids) -> DomainError | None:
-    types = services.ticket_types_of(event.pk)
-    if seat_ids is not None:
-        bookable = services.seats_of(event.pk)
-        if any(s not in bookable for s in seat_ids):
-            return None  # blocked or not this event's: the gate's path says so
-        wanted = dict(Counter(bookable[s] for s in seat_ids))
-    else:
-        seated = services.seated_type_ids(event.pk)
-        wanted = {pk: n for pk, n in (quantities or {}).items() if n > 0}
-        if any(pk in seated for pk in wanted):
-            return None
-    # Anything else wrong with the request (sales closed, over the order limit) is for the
-    # gate's path to say, with its own message.
+    # Anything else wrong with the request (sales closed, order or account limits, seats
+    # that cannot be booked) is for the gate's path to say, with its own message.
     try:
-        services.check_event_on_sale(event)
-        for pk, n in wanted.items():
-            if pk not in types:
-                return None
-            services.check_ticket_type(types[pk], n, seated=seat_ids is not None)
+        if seat_ids is not None:
+            seat_ids, wanted = services.seat_selection(event=event, seat_ids=seat_ids)
+        else:
+            wanted, _types = services.ticket_selection(event=event, quantities=quantities or {})
     except DomainError:
+        return None
+    if services.account_limit_applies(sum(wanted.values())):
         return None
     if seat_ids is not None:
         state = seat_state(event)
@@ -359,6 +348,7 @@ def _refusal_from_memory(event, *, quantities, seat_ids) -> DomainError | None:
             return services.SeatTaken()
         return None
     available = recent_availability(event.pk, [t.pk for t in visible_types(event)])
+    types = services.ticket_types_of(event.pk)
     for pk, n in wanted.items():
         if available.get(pk, 0) < n:
             return services.SoldOut(services.sold_out_message(types[pk]))

@@ -288,7 +288,7 @@ def hold_tickets(
     SalesClosed), HoldInProgress, SignedOut or RateLimited.
     """
     try:
-        wanted, types = _ticket_selection(buyer=buyer, event=event, quantities=quantities)
+        wanted, types = ticket_selection(event=event, quantities=quantities, buyer=buyer)
     except DomainError:
         _count_rate(rate)
         raise
@@ -326,9 +326,16 @@ def hold_tickets(
     return hold
 
 
-def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
+def account_limit_applies(quantity: int) -> bool:
+    """Whether a request for `quantity` tickets must be checked against the per-account
+    maximum before the gate (smaller ones are checked before the hold is written)."""
+    return quantity > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT
+
+
+def ticket_selection(*, event: Event, quantities, buyer=None) -> tuple[dict, dict]:
     """The checks a quantity request passes before the gate: ({type id: quantity}, {type id:
-    TicketType}), or InvalidSelection (LimitExceeded, SalesClosed)."""
+    TicketType}), or InvalidSelection (LimitExceeded, SalesClosed). Without `buyer`, the
+    per-account maximum is left to the caller (account_limit_applies)."""
     try:
         wanted = {int(k): int(v) for k, v in quantities.items() if int(v) > 0}
     except (TypeError, ValueError) as exc:
@@ -345,7 +352,7 @@ def _ticket_selection(*, buyer, event: Event, quantities) -> tuple[dict, dict]:
         if pk in seated:  # sold by seat only: a quantity would be tickets without seats
             raise InvalidSelection(f"Choose your {types[pk].name} seats on the seat map.")
         check_ticket_type(types[pk], quantity)
-    if sum(wanted.values()) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
+    if buyer is not None and account_limit_applies(sum(wanted.values())):
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
     return wanted, types
 
@@ -408,7 +415,7 @@ def hold_seats(
     """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut, InvalidSelection,
     SignedOut or RateLimited. `buyer_id` and `rate`: as for hold_tickets."""
     try:
-        seat_ids, counts = _seat_selection(buyer=buyer, event=event, seat_ids=seat_ids)
+        seat_ids, counts = seat_selection(event=event, seat_ids=seat_ids, buyer=buyer)
     except DomainError:
         _count_rate(rate)
         raise
@@ -437,9 +444,10 @@ def hold_seats(
     return _hold_seats_once(**selection)
 
 
-def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[int, int]]:
+def seat_selection(*, event: Event, seat_ids, buyer=None) -> tuple[list[int], dict[int, int]]:
     """The checks a seat request passes before the gate: (sorted seat ids, {ticket type id:
-    seats}), or InvalidSelection (LimitExceeded, SalesClosed)."""
+    seats}), or InvalidSelection (LimitExceeded, SalesClosed). Without `buyer`, as for
+    ticket_selection."""
     try:
         seat_ids = sorted({int(s) for s in seat_ids})
     except (TypeError, ValueError) as exc:
@@ -456,7 +464,7 @@ def _seat_selection(*, buyer, event: Event, seat_ids) -> tuple[list[int], dict[i
         if pk not in catalogue:
             raise InvalidSelection()
         check_ticket_type(catalogue[pk], count, seated=True)
-    if len(seat_ids) > settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT:
+    if buyer is not None and account_limit_applies(len(seat_ids)):
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
     return seat_ids, counts
 
