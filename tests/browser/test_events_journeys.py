@@ -138,9 +138,12 @@ def test_organizer_creates_builds_seats_and_publishes_then_a_visitor_finds_it(
     screenshot(visitor, "visitor-city-filter-phone")
     no_sideways_scroll(visitor, PHONE)
     visitor.get_by_role("heading", name="Wakaa Musical Preview Night").click()
-    assert visitor.get_by_role("heading", level=1, name="Wakaa Musical Preview Night").is_visible()
-    assert visitor.get_by_text("Sing along <b>loudly</b>.").is_visible()  # escaped, as typed
-    assert visitor.get_by_text("₦20,000.00").first.is_visible()
+    # expect() waits for the page the click opened; is_visible() would look only once.
+    expect(
+        visitor.get_by_role("heading", level=1, name="Wakaa Musical Preview Night")
+    ).to_be_visible()
+    expect(visitor.get_by_text("Sing along <b>loudly</b>.")).to_be_visible()  # escaped, as typed
+    expect(visitor.get_by_text("₦20,000.00").first).to_be_visible()
     screenshot(visitor, "visitor-event-detail-phone")
     no_sideways_scroll(visitor, PHONE)
 
