@@ -94,11 +94,12 @@ def choose(request, slug):
 
 # The hold views serve the on-sale crowd, in three tiers:
 # 1. What this process saw of the event less than a second ago already refuses most of the
-#    crowd (selector.refusal_from_memory): those htmx requests are answered with no session,
-#    Redis or database, and are not counted against the rate limits, which guard the gate
-#    and the database (nothing answered from memory can take a ticket). Buyers who hold
-#    something for the event (the HOLDING_COOKIE) skip this tier: their new selection may
-#    be the tickets or seats of the hold it replaces.
+#    crowd (selector.refusal_from_memory): those htmx requests are answered by
+#    `answer_from_memory`, which tickets.middleware.RefusalLaneMiddleware calls before the
+#    session, authentication and the rest of the stack run. They are not counted against
+#    the rate limits, which guard the gate and the database (nothing answered from memory
+#    can take a ticket). Buyers who hold something for the event (the HOLDING_COOKIE) skip
+#    this tier: their new selection may be the tickets or seats of the hold it replaces.
 # 2. The gate (Redis) turns away the rest who cannot get a ticket. Until it has said yes,
 #    request.user is never touched: the buyer is known by the session's user id
 #    (limits.session_user_id).
@@ -113,10 +114,33 @@ def _too_many(request, event, posted):
     return _selector_response(request, event, error=limits.MESSAGE, status=429, posted=posted)
 
 
-def _may_answer_from_memory(request) -> bool:
+def may_answer_from_memory(request) -> bool:
     # Only the selector's htmx requests: a full page shows who is signed in, which needs the
     # session (and its lifetime check).
     return _is_htmx(request) and HOLDING_COOKIE not in request.COOKIES
+
+
+def answer_from_memory(request, slug, *, seats: bool) -> HttpResponse | None:
+    """Tier 1: the refusal of a hold request (htmx, CSRF checked) that this process's recent
+    view of the event already refuses, or None when the request must go on to the views.
+    Reads no session, Redis or database (the event itself comes from a short memory);
+    Http404 for an event that is not on the site."""
+    event = _event(slug)
+    if seats:
+        form = SeatsForm(request.POST)
+        if not form.is_valid():
+            return None
+        refusal = selector.refusal_from_memory(event, seat_ids=form.cleaned_data["seat_ids"])
+        return None if refusal is None else _seat_refusal(request, event, refusal)
+    form = QuantitiesForm(request.POST, event=event)
+    if not form.is_valid():
+        return None
+    refusal = selector.refusal_from_memory(event, quantities=form.cleaned_data["quantities"])
+    return (
+        None
+        if refusal is None
+        else _ga_refusal(request, event, refusal, _posted_quantities(request))
+    )
 
 
 @defers_session_check
@@ -126,10 +150,6 @@ def hold(request, slug):
     event = _event(slug)
     posted = _posted_quantities(request)
     form = QuantitiesForm(request.POST, event=event)
-    if form.is_valid() and _may_answer_from_memory(request):
-        refusal = selector.refusal_from_memory(event, quantities=form.cleaned_data["quantities"])
-        if refusal is not None:
-            return _ga_refusal(request, event, refusal, posted)
     buyer_id = limits.session_user_id(request)
     if (not form.is_valid() or buyer_id is None) and rate.over():
         return _too_many(request, event, posted)
@@ -175,10 +195,6 @@ def hold_seats(request, slug):
     event = _event(slug)
     posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
     form = SeatsForm(request.POST)
-    if form.is_valid() and _may_answer_from_memory(request):
-        refusal = selector.refusal_from_memory(event, seat_ids=form.cleaned_data["seat_ids"])
-        if refusal is not None:
-            return _seat_refusal(request, event, refusal)
     buyer_id = limits.session_user_id(request)
     if (not form.is_valid() or buyer_id is None) and rate.over():
         return _too_many(request, event, posted)
