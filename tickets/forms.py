@@ -7,6 +7,7 @@ class QuantitiesForm(forms.Form):
     """Quantities per ticket type, posted as qty_<ticket type id>=<n>."""
 
     def __init__(self, data=None, *, event=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # no labels: spares a translation lookup
         super().__init__(data, **kwargs)
         self.event = event
 
@@ -31,6 +32,10 @@ class QuantitiesForm(forms.Form):
 
 class SeatsForm(forms.Form):
     """Seat ids, posted as repeated seat=<id>."""
+
+    def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # no labels: spares a translation lookup
+        super().__init__(data, **kwargs)
 
     def clean(self):
         raw = self.data.getlist("seat") if hasattr(self.data, "getlist") else []

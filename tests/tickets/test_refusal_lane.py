@@ -104,3 +104,15 @@ def test_what_the_lane_cannot_refuse_goes_on_to_the_views(client, one_seat_taken
     plain = client.post(url, {"seat": [seats[0].pk]})
     assert plain.status_code == 409 and hasattr(plain.wsgi_request, "session")
     assert "<html" in plain.content.decode()
+
+
+def test_the_lane_follows_a_change_of_the_security_settings(client, one_seat_taken, settings):
+    url, seats = one_seat_taken
+    before = client.post(url, {"seat": [seats[0].pk]}, **HTMX)
+    assert "frame-ancestors 'none'" in before["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    settings.X_FRAME_OPTIONS = "SAMEORIGIN"
+    after = client.post(url, {"seat": [seats[0].pk]}, **HTMX)
+    assert not hasattr(after.wsgi_request, "session")  # still the lane
+    assert after["Content-Security-Policy"] == "default-src 'self'"
+    assert after["X-Frame-Options"] == "SAMEORIGIN"
