@@ -6,12 +6,12 @@ nothing and needs no session, user, messages or role, so it is answered here, be
 session, authentication, messages, allauth and role middleware and the URL resolver run:
 in the on-sale benchmark those cost more than the refusal itself.
 
-What every answer still gets: Django's own CSRF check (a request that fails it goes on to
-the full stack, which rejects it as usual), the security headers of SecurityMiddleware
-(which runs before this one) and the X-Frame-Options and Content-Security-Policy headers of
-the middleware this lane skips (`RESPONSE_MIDDLEWARE`). Anything that is not such a
-refusal (plain form posts, buyers holding something, requests memory cannot refuse, bad
-input) goes on to the full stack and the views unchanged.
+What every answer still gets: the Host header check, Django's own CSRF check (a request
+that fails it goes on to the full stack, which rejects it as usual), the security headers
+of SecurityMiddleware (which runs before this one) and the X-Frame-Options and
+Content-Security-Policy headers of the middleware this lane skips (`RESPONSE_MIDDLEWARE`).
+Anything that is not such a refusal (plain form posts, buyers holding something, requests
+memory cannot refuse, bad input) goes on to the full stack and the views unchanged.
 """
 
 from __future__ import annotations
@@ -98,6 +98,8 @@ class RefusalLaneMiddleware:
         match = self._paths.match(request.path_info)
         if match is None:
             return None
+        # The Host header is checked as CommonMiddleware would (DisallowedHost: a 400).
+        request.get_host()
         seats = match.group("seats") is not None
         view = views.hold_seats if seats else views.hold_or_choose
         # Django's CSRF check exactly as the full stack runs it; a request failing it is

@@ -116,3 +116,10 @@ def test_the_lane_follows_a_change_of_the_security_settings(client, one_seat_tak
     assert not hasattr(after.wsgi_request, "session")  # still the lane
     assert after["Content-Security-Policy"] == "default-src 'self'"
     assert after["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_the_lane_refuses_a_host_the_site_does_not_serve(client, one_seat_taken):
+    url, seats = one_seat_taken
+    answer = client.post(url, {"seat": [seats[0].pk]}, HTTP_HOST="evil.example", **HTMX)
+    assert answer.status_code == 400
+    assert "just been taken" not in answer.content.decode()
