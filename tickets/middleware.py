@@ -95,7 +95,7 @@ class RefusalLaneMiddleware:
     def _refusal(self, request):
         if self._paths is None:
             self._paths = _hold_paths()
-        match = self._paths.match(request.path_info)
+        match = self._paths.match(request.path)  # reverse() includes the script prefix too
         if match is None:
             return None
         # The Host header is checked as CommonMiddleware would (DisallowedHost: a 400).
