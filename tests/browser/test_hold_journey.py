@@ -185,3 +185,38 @@ def test_late_in_a_sale_the_map_is_redrawn_from_the_seats_still_free(
     assert page.locator('circle[aria-label="Row F seat 5"]').get_attribute("aria-disabled") is None
     assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
     screenshot(page, "holds-seat-lost-late-free-list")
+
+
+def test_a_seat_this_process_saw_taken_is_refused_in_the_lane_with_the_page_token(
+    live_server, page_factory, screenshot, concert
+):
+    """The refusal lane answers a real browser's htmx post (its CSRF token checked there)
+    and the page greys the seat in place, as for a refusal from the gate."""
+    from tickets import services
+
+    page, buyer = signed_in_page(page_factory, live_server, PHONE)
+    page.goto(f"{live_server.url}/events/{concert.slug}/hold")
+    page.locator('circle[aria-label="Row A seat 5"]').click()
+    lost = concert.seats.get(row_label="A", number="5")
+    services.hold_seats(buyer=UserFactory(), event=concert, seat_ids=[lost.pk])
+    # Another buyer loses the same seat twice: the gate tells this process it is taken,
+    # and uses up the once-a-second pass to the gate.
+    other = Client()
+    other.force_login(UserFactory())
+    for _ in range(2):
+        answer = other.post(
+            f"/events/{concert.slug}/hold-seats", {"seat": [lost.pk]}, HTTP_HX_REQUEST="true"
+        )
+        assert answer.status_code == 409
+
+    with page.expect_response(re.compile(r"/hold-seats$")) as answer:
+        page.get_by_role("button", name="Reserve seats").click()
+    assert answer.value.status == 409
+    page.get_by_role("alert").wait_for()
+    assert "just been taken" in page.get_by_role("alert").inner_text()
+    page.locator('circle[aria-label="Row A seat 5, taken"]').wait_for()
+    assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
+    # Answered in the lane: the gate never counted this buyer's attempt.
+    assert gate.client().get(f"{gate.PREFIX}rate:acct:u:{buyer.pk}") is None
+    assert not Hold.objects.filter(buyer=buyer).exists()
+    screenshot(page, "holds-seat-refused-in-lane-phone")
