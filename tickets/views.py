@@ -131,16 +131,16 @@ def answer_from_memory(request, slug, *, seats: bool) -> HttpResponse | None:
         if not form.is_valid():
             return None
         refusal = selector.refusal_from_memory(event, seat_ids=form.cleaned_data["seat_ids"])
-        return None if refusal is None else _seat_refusal(request, event, refusal)
+        if refusal is None:
+            return None
+        return _seat_refusal(request, event, refusal)
     form = QuantitiesForm(request.POST, event=event)
     if not form.is_valid():
         return None
     refusal = selector.refusal_from_memory(event, quantities=form.cleaned_data["quantities"])
-    return (
-        None
-        if refusal is None
-        else _ga_refusal(request, event, refusal, _posted_quantities(request))
-    )
+    if refusal is None:
+        return None
+    return _ga_refusal(request, event, refusal, _posted_quantities(request))
 
 
 @defers_session_check
