@@ -63,11 +63,11 @@ class RefusalLaneMiddleware:
         answer = self._refusal(request) if self._may_take(request) else None
         if answer is None:
             return self.get_response(request)
-        for name, value in self._response_headers(request, answer):
+        for name, value in self._response_headers(request):
             answer[name] = value
         return self._csrf.process_response(request, answer)
 
-    def _response_headers(self, request, answer) -> list[tuple[str, str]]:
+    def _response_headers(self, request) -> list[tuple[str, str]]:
         """What RESPONSE_MIDDLEWARE adds to a refusal. A refusal asks nothing of them (no
         CSP nonce, no per-view policy or exemption), so it depends on the settings alone
         and is worked out once per process and settings (django-csp builds its header
