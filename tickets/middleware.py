@@ -24,6 +24,7 @@ from django.http import Http404, HttpResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import reverse
+from django.urls.converters import SlugConverter
 
 from tickets import views
 
@@ -41,8 +42,8 @@ def _hold_paths() -> re.Pattern:
     slug = re.escape(_SLUG)
     return re.compile(
         "^(?:(?P<hold>{})|(?P<seats>{}))$".format(
-            hold.replace(slug, "(?P<slug>[-a-zA-Z0-9_]+)"),
-            seats.replace(slug, "(?P<seat_slug>[-a-zA-Z0-9_]+)"),
+            hold.replace(slug, f"(?P<slug>{SlugConverter.regex})"),
+            seats.replace(slug, f"(?P<seat_slug>{SlugConverter.regex})"),
         )
     )
 
@@ -102,10 +103,9 @@ class RefusalLaneMiddleware:
         request.get_host()
         seats = match.group("seats") is not None
         view = views.hold_seats if seats else views.hold_or_choose
-        # Django's CSRF check exactly as the full stack runs it; a request failing it is
-        # for the full stack to reject.
-        if self._csrf.process_request(request) is not None:
-            return None
+        # Django's CSRF check exactly as the full stack runs it (process_request only reads
+        # the cookie); a request failing it is for the full stack to reject.
+        self._csrf.process_request(request)
         if self._csrf.process_view(request, view, (), {}) is not None:
             return None
         try:
