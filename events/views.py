@@ -9,11 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from events import cache, services
 from events.filters import EventFilter, clean_params
 from events.models import Event
+from getiickets.htmx import wants_fragment
 
 PAGE_SIZE = 12
 
@@ -61,7 +63,11 @@ def event_list(request):
         # The site's card when it exists (it reads the prefetched ticket types), else ours.
         "card_templates": ["includes/event_card.html", "events/_card.html"],
     }
-    return render(request, "events/list.html", context)
+    # The filter form's htmx request swaps only the results (getiickets/htmx.py).
+    template = "events/_results.html" if wants_fragment(request) else "events/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _detail_or_preview(request, slug):

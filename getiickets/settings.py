@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "tickets.middleware.RefusalLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # htmx requests get fragments or HX-Redirect, never a whole page (getiickets/htmx.py).
+    "django_htmx.middleware.HtmxMiddleware",
+    "getiickets.htmx.HtmxNavigationMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
