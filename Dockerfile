@@ -8,8 +8,9 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+# The runtime lock only (no test tools), every file checked against its hash.
+COPY requirements/runtime.txt requirements/runtime.txt
+RUN pip install --no-deps --require-hashes -r requirements/runtime.txt
 COPY . .
 RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
 

@@ -3,7 +3,7 @@
 # (SQLite, in-process cache, eager tasks, sandbox Paystack, console email, local files).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/bootstrap.sh
+./scripts/bootstrap.sh runtime
 PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 .venv/bin/python manage.py migrate --noinput

@@ -5,7 +5,7 @@
 # and says what it skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/bootstrap.sh
+./scripts/bootstrap.sh dev
 
 pg_up() { .venv/bin/python - <<'PY'
 import psycopg, sys
