@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "phonenumber_field",
     "django_filters",
     "anymail",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "getiickets",
     "accounts",
     "events",
@@ -199,6 +202,49 @@ HOLD_GATE_TIMEOUT_SECONDS = env.float("HOLD_GATE_TIMEOUT_SECONDS", default=0.3)
 BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
 # A waitlist offer holds freed tickets for the buyer alone this long (orders.waitlist).
 WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
+
+# --- JSON API (/api/v1, Django REST framework + drf-spectacular) -------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "getiickets.api.PagePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "getiickets.api.problem_details_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Throttles count in the cache: with Redis down they let requests through (truthfully
+    # nothing is counted) rather than refuse everyone.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_RATE_ANON", default="60/min"),
+        "user": env.str("API_RATE_USER", default="600/min"),
+        "public": env.str("API_RATE_PUBLIC", default="120/min"),
+    },
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "getiickets API",
+    "DESCRIPTION": "Events, tickets, orders and check-in. Amounts are integer kobo (₦1 = 100).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page works offline: Swagger UI is served from our static files.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "getiickets.api.add_problem_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EventStatusEnum": "events.models.Event.Status",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "SeatStatusEnum": "tickets.api.SEAT_STATUSES",
+    },
+}
 
 # --- Static and media ------------------------------------------------------------
 STATIC_URL = "/static/"

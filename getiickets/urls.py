@@ -12,6 +12,7 @@ admin.site.index_title = "Operations"
 urlpatterns = [
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("getiickets.api_urls")),
     path("auth/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
     path("", include("events.urls")),
