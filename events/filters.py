@@ -23,6 +23,17 @@ SORT_CHOICES = [
 PARAMS = ("q", "category", "city", "when", "date_from", "date_to", "sort", "page")
 
 
+class CatalogueForm(forms.Form):
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(
+                "The “To” date is before the “From” date. Pick an end date on or after the start."
+            )
+        return data
+
+
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search", max_length=100)
     category = django_filters.CharFilter(field_name="category__slug", label="Category")
@@ -43,6 +54,7 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         model = Event
         fields = []
+        form = CatalogueForm
 
     def filter_q(self, queryset, name, value):
         return services.search(queryset, value)

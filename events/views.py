@@ -48,8 +48,14 @@ def event_list(request):
 
         return "?" + urlencode({**base, "page": n}) if n > 1 else "?" + urlencode(base)
 
+    form = filterset.form
+    filter_errors = [e for errors in form.errors.values() for e in errors]
     context = {
-        "filter_form": filterset.form,
+        "filter_form": form,
+        "filter_errors": filter_errors,
+        "active_filters": sum(
+            1 for k in ("category", "city", "when", "date_from", "date_to") if k in params
+        ),
         "events": data["events"],
         "count": data["count"],
         "page_number": number,
@@ -65,7 +71,7 @@ def event_list(request):
     }
     # The filter form's htmx request swaps only the results (getiickets/htmx.py).
     template = "events/_results.html" if wants_fragment(request) else "events/list.html"
-    response = render(request, template, context)
+    response = render(request, template, context, status=400 if filter_errors else 200)
     patch_vary_headers(response, ["HX-Request"])
     return response
 

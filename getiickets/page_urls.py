@@ -4,6 +4,7 @@ from getiickets import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("newsletter", views.newsletter_signup, name="newsletter_signup"),
     path("faqs", views.faqs, name="faqs"),
     path("support", views.support, name="support"),

@@ -18,3 +18,10 @@
     }
   });
 })();
+
+// Catalogue: the filters are folded behind a button on phones and open on wide screens.
+(function () {
+  "use strict";
+  var filters = document.querySelector("[data-filters]");
+  if (filters && window.matchMedia("(min-width: 900px)").matches) filters.open = true;
+})();

@@ -1,6 +1,7 @@
 """Buyer journeys on a 390 px phone (issue 18), each with screenshots to look at."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import TicketTypeFactory
 
@@ -26,3 +27,30 @@ def test_a_signed_out_reserve_goes_to_the_sign_in_page_not_into_the_ticket_box(
     assert page.locator("main").count() == 1
     assert page.locator("#ticket-selector").count() == 0
     screenshot(page, "buyer-phone-reserve-signed-out-to-sign-in")
+
+
+def test_the_catalogue_filters_fold_behind_a_button_on_a_phone(
+    live_server, page_factory, screenshot
+):
+    for n in range(3):
+        TicketTypeFactory(event__title=f"Comedy Jam {n}", event__venue__city="Lagos")
+    page = page_factory(PHONE_390)
+    page.goto(f"{live_server.url}/events")
+    assert page.get_by_label("Search").is_visible()
+    assert not page.get_by_label("City").is_visible()
+    assert page.locator("link[rel=icon]").get_attribute("href") == "/static/favicon.svg"
+    screenshot(page, "buyer-phone-catalogue-filters-folded")
+    page.locator(".filter-more > summary").click()
+    page.get_by_label("City").select_option("Lagos")
+    page.wait_for_url("**city=Lagos**")
+    expect(page.get_by_text("3 events match your filters")).to_be_visible()
+    page.get_by_text("Pick dates").click()
+    page.get_by_label("From").fill("2027-03-10")
+    page.get_by_label("To").fill("2027-03-01")
+    page.get_by_role("button", name="Show events").click()
+    expect(page.get_by_role("alert").filter(has_text="before the “From” date")).to_be_visible()
+    assert page.locator("header.site-header").count() == 1
+    screenshot(page, "buyer-phone-catalogue-reversed-dates")
+    wide = page_factory({"width": 1280, "height": 900})
+    wide.goto(f"{live_server.url}/events")
+    assert wide.get_by_label("City").is_visible()

@@ -86,8 +86,29 @@ def test_date_filters(client):
 
 
 def test_invalid_date_is_an_error_not_a_crash(client):
-    body = listing(client, date_from="31/31/2026")
-    assert "Enter a valid date." in body
+    response = client.get(reverse("events:list"), {"date_from": "31/31/2026"})
+    assert response.status_code == 400
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_a_reversed_date_range_is_refused_with_a_message(client):
+    EventFactory(title="Any Show")
+    response = client.get(
+        reverse("events:list"), {"date_from": "2027-03-10", "date_to": "2027-03-01"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "The “To” date is before the “From” date" in body
+    assert "Any Show" not in body
+
+
+def test_the_count_is_in_good_english(client):
+    EventFactory(title="Comedy Jam")
+    assert "1 event match your filters" not in listing(client, q="comedy")
+    assert "1 event matches your filters" in listing(client, q="comedy")
+    EventFactory(title="Comedy Night")
+    assert "2 events match your filters" in listing(client, q="comedy")
+    assert "2 events</p>" in listing(client)
 
 
 def test_sort_by_price(client):
