@@ -1,7 +1,8 @@
-# One image for web, worker and beat (docker-compose.yml picks the command).
+# One image for migrate, web, worker and beat (docker-compose.yml picks the command).
 FROM python:3.11-slim-bookworm
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
       libharfbuzz-subset0 fonts-dejavu-core \
@@ -12,9 +13,14 @@ WORKDIR /app
 COPY requirements/runtime.txt requirements/runtime.txt
 RUN pip install --no-deps --require-hashes -r requirements/runtime.txt
 COPY . .
-RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN DEBUG=false SECRET_KEY=build-only-never-served PAYSTACK_SANDBOX=true \
+    STATIC_ROOT=/app/staticfiles python manage.py collectstatic --noinput
 
-RUN useradd --create-home app && chown -R app /app
+# /data is the shared `media` volume (uploads, ticket PDFs); a new named volume takes this
+# directory's owner, so the app user can write there.
+RUN useradd --create-home app \
+ && mkdir -p /data/media /data/private \
+ && chown -R app /app /data
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "getiickets.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "getiickets.wsgi:application", "--access-logfile", "-"]

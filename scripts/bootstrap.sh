@@ -4,7 +4,8 @@
 #   scripts/bootstrap.sh dev       runtime + test tools (make test, CI): requirements/dev.txt
 # into .venv with uv (pinned in scripts/uv-version.sh), and the Debian packages when missing:
 # Pango/HarfBuzz/fonts for the PDF tickets; with `dev` also chromium (browser tests),
-# poppler-utils (tests render the PDFs) and nginx (the production smoke puts it in front).
+# poppler-utils (tests render the PDFs), nginx (the production smoke puts it in front) and
+# docker-compose (tests validate docker-compose.yml with it; no Docker engine needed).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/uv-version.sh
@@ -22,6 +23,7 @@ if [ "$set_name" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
   [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+  command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)  # validates the file
 fi
 if ((${#need_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
