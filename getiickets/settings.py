@@ -107,6 +107,19 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Short, reused connections; the pool stays small on purpose (see README, benchmarks).
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded site is served by a threaded dev server whose Paystack sandbox and eager
+    # tasks write while other requests do: WAL lets readers go on during a write, a writer
+    # waits up to `timeout` seconds for the lock instead of failing at once, and IMMEDIATE
+    # takes the write lock when a transaction begins, so two transactions that read and then
+    # write cannot deadlock (SQLite would answer "database is locked" at once).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -321,6 +334,9 @@ PAYSTACK_SANDBOX = env.bool(
 )
 PAYSTACK_TIMEOUT_SECONDS = env.float("PAYSTACK_TIMEOUT_SECONDS", default=10.0)
 PAYSTACK_WEBHOOK_MAX_BYTES = 64 * 1024
+# A call to Paystack, Brevo, Twilio or S3 inside a database transaction raises (getiickets/
+# external.py) in development and tests; in production it is logged as an error.
+STRICT_EXTERNAL_CALLS = env.bool("STRICT_EXTERNAL_CALLS", default=DEBUG)
 
 # --- Celery ----------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -29,6 +29,8 @@ from paystackapi.base import PayStackBase, PayStackRequests
 from paystackapi.refund import Refund
 from paystackapi.transaction import Transaction
 
+from getiickets.external import ensure_outside_transaction
+
 log = logging.getLogger(__name__)
 
 CHANNELS = ["card", "bank", "ussd", "bank_transfer"]
@@ -36,6 +38,10 @@ CHANNELS = ["card", "bank", "ussd", "bank_transfer"]
 
 class GatewayError(Exception):
     """Paystack could not be reached or refused the request."""
+
+
+class DuplicateReference(GatewayError):
+    """Paystack already has a transaction with this reference (it refuses a second one)."""
 
 
 class _TimedRequests(PayStackRequests):
@@ -84,6 +90,7 @@ def reset() -> None:
 
 
 def _call(fn, *args, **kwargs) -> dict:
+    ensure_outside_transaction("Paystack")
     _configure()
     try:
         answer = fn(*args, **kwargs)
@@ -92,6 +99,8 @@ def _call(fn, *args, **kwargs) -> dict:
         raise GatewayError("Paystack could not be reached. Please try again.") from exc
     if not isinstance(answer, dict) or not answer.get("status"):
         message = answer.get("message") if isinstance(answer, dict) else ""
+        if "duplicate transaction reference" in str(message).lower():
+            raise DuplicateReference(message)
         raise GatewayError(message or "Paystack refused the request.")
     return answer.get("data") or {}
 

@@ -68,9 +68,12 @@ class Refund(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
+        SENDING = "sending", "Being sent to Paystack"
         PENDING = "pending", "Pending at Paystack"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
+
+    OPEN = (Status.REQUESTED, Status.SENDING, Status.PENDING)  # money promised, not yet back
 
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="refunds")
     amount_kobo = models.BigIntegerField()

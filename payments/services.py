@@ -5,6 +5,7 @@ UNIQUE Paystack reference on Payment, after checking status, amount and currency
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,36 +44,90 @@ def callback_url() -> str:
 
 # --- Starting a payment ------------------------------------------------------------------
 def start_payment(*, order: Order) -> str:
-    """The Paystack page for this order. One transaction per order: the first call initialises
-    it under the order's row lock; every later call (a double-clicked Pay) reuses its URL."""
+    """The Paystack page for this order: one Paystack transaction per order, however often Pay
+    is pressed, and no transaction or row lock held while Paystack answers.
+
+    1. claim the right to initialise (a short transaction stamps `payment_started_at`);
+    2. call Paystack with no transaction open;
+    3. record the page (another short statement).
+
+    A second click meanwhile waits for the first one's page. A claim older than Paystack's
+    timeout belonged to a process that died, so it is taken over; should that process have
+    reached Paystack after all, Paystack refuses the duplicate reference, and we wait for
+    the page it recorded instead of starting a second transaction.
+    """
+    deadline = time.monotonic() + settings.PAYSTACK_TIMEOUT_SECONDS + CLAIM_GRACE_SECONDS
+    while True:
+        claimed, url = _claim_initialisation(order)
+        if url:
+            return url
+        if claimed:
+            break
+        if time.monotonic() > deadline:
+            raise PaymentUnavailable("Your payment is still being set up. Please try again.")
+        time.sleep(0.2)
+    try:
+        started = gateway.initialize(
+            reference=order.reference,
+            amount_kobo=order.total_kobo,
+            email=order.email,
+            callback_url=callback_url(),
+            metadata={
+                "order_reference": order.reference,
+                "event": order.event.title,
+                "buyer_name": order.full_name,
+            },
+        )
+    except gateway.DuplicateReference:
+        return _wait_for_recorded_page(order, deadline)
+    except gateway.GatewayError as exc:
+        # Free the claim so the next click tries again at once.
+        Order.objects.filter(pk=order.pk, authorization_url="").update(payment_started_at=None)
+        raise PaymentUnavailable(str(exc)) from exc
+    Order.objects.filter(pk=order.pk, authorization_url="").update(
+        authorization_url=started.authorization_url,
+        access_code=started.access_code,
+        payment_started_at=timezone.now(),
+    )
+    # Whoever recorded first wins (a taken-over claim may have finished too): one page.
+    return Order.objects.values_list("authorization_url", flat=True).get(pk=order.pk)
+
+
+CLAIM_GRACE_SECONDS = 5
+
+
+def _claim_initialisation(order: Order) -> tuple[bool, str]:
+    """(True, "") if this caller may initialise now; (False, url) once a page is recorded;
+    (False, "") while another caller is initialising."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.PAYSTACK_TIMEOUT_SECONDS + CLAIM_GRACE_SECONDS)
     with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
+        order = (
+            Order.objects.select_for_update(of=("self",)).select_related("hold").get(pk=order.pk)
+        )
         if order.status != S.PENDING:
             raise orders.OrderClosed("This order is no longer awaiting payment.")
         if order.hold_id is None or not orders.hold_is_live(order.hold):
             raise orders.HoldExpired()
         if order.authorization_url:
-            return order.authorization_url
-        try:
-            started = gateway.initialize(
-                reference=order.reference,
-                amount_kobo=order.total_kobo,
-                email=order.email,
-                callback_url=callback_url(),
-                metadata={
-                    "order_reference": order.reference,
-                    "event": order.event.title,
-                    "buyer_name": order.full_name,
-                },
-            )
-        except gateway.GatewayError as exc:
-            raise PaymentUnavailable(str(exc)) from exc
-        Order.objects.filter(pk=order.pk).update(
-            authorization_url=started.authorization_url,
-            access_code=started.access_code,
-            payment_started_at=timezone.now(),
-        )
-        return started.authorization_url
+            return False, order.authorization_url
+        if order.payment_started_at and order.payment_started_at > stale:
+            return False, ""
+        Order.objects.filter(pk=order.pk).update(payment_started_at=now)
+        return True, ""
+
+
+def _wait_for_recorded_page(order: Order, deadline: float) -> str:
+    while time.monotonic() <= deadline:
+        url = Order.objects.values_list("authorization_url", flat=True).get(pk=order.pk)
+        if url:
+            return url
+        time.sleep(0.2)
+    log.error("paystack has a transaction for %s but no page was recorded", order.reference)
+    raise PaymentUnavailable(
+        "This payment was already started with Paystack. Please contact support with your "
+        f"order reference {order.reference}."
+    )
 
 
 # --- Applying a charge ---------------------------------------------------------------------
@@ -184,12 +239,7 @@ def reverify_pending_payments() -> int:
 
 # --- Refunds -----------------------------------------------------------------------------
 def pending_refund_kobo(order: Order) -> int:
-    return (
-        order.refunds.filter(status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]).aggregate(
-            s=Sum("amount_kobo")
-        )["s"]
-        or 0
-    )
+    return order.refunds.filter(status__in=Refund.OPEN).aggregate(s=Sum("amount_kobo"))["s"] or 0
 
 
 def request_refund(
@@ -240,22 +290,30 @@ def request_refund(
 
 
 def send_refund(*, refund_id: int) -> Refund:
-    """Call Paystack's refund API for a requested refund (idempotent: sent once)."""
-    with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("order").get(pk=refund_id)
-        if refund.status != Refund.Status.REQUESTED:
-            return refund
-        try:
-            result = gateway.refund(
-                reference=refund.order.reference, amount_kobo=refund.amount_kobo
-            )
-        except gateway.GatewayError as exc:
-            refund.failure = str(exc)[:255]
-            refund.save(update_fields=["failure"])
-            raise
-        refund.paystack_refund_id = result.refund_id or None
-        refund.status = Refund.Status.PENDING
-        refund.save(update_fields=["paystack_refund_id", "status"])
+    """Call Paystack's refund API for a requested refund, once: claim it (requested → sending)
+    in one statement, call Paystack with no transaction open, record the answer. A refusal
+    puts it back to `requested` for the retry; a process dying after the claim leaves it
+    `sending` for staff to look at, so money is never sent back twice."""
+    if not Refund.objects.filter(pk=refund_id, status=Refund.Status.REQUESTED).update(
+        status=Refund.Status.SENDING
+    ):
+        return Refund.objects.get(pk=refund_id)
+    refund = Refund.objects.select_related("order").get(pk=refund_id)
+    try:
+        result = gateway.refund(reference=refund.order.reference, amount_kobo=refund.amount_kobo)
+    except gateway.GatewayError as exc:
+        Refund.objects.filter(pk=refund_id, status=Refund.Status.SENDING).update(
+            status=Refund.Status.REQUESTED, failure=str(exc)[:255]
+        )
+        raise
+    Refund.objects.filter(pk=refund_id, paystack_refund_id__isnull=True).update(
+        paystack_refund_id=result.refund_id or None
+    )
+    # A refund.processed webhook may have confirmed it already; then it stays processed.
+    Refund.objects.filter(pk=refund_id, status=Refund.Status.SENDING).update(
+        status=Refund.Status.PENDING
+    )
+    refund.refresh_from_db()
     if result.status == "processed":
         confirm_refund(refund=refund, source="refund_api")
     return refund
@@ -264,9 +322,9 @@ def send_refund(*, refund_id: int) -> Refund:
 def confirm_refund(*, refund: Refund, source: str) -> bool:
     """Paystack says the refund is done: apply it to the order exactly once."""
     with transaction.atomic():
-        if not Refund.objects.filter(
-            pk=refund.pk, status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING]
-        ).update(status=Refund.Status.PROCESSED, processed_at=timezone.now()):
+        if not Refund.objects.filter(pk=refund.pk, status__in=Refund.OPEN).update(
+            status=Refund.Status.PROCESSED, processed_at=timezone.now()
+        ):
             return False
         orders.apply_refund(
             order=refund.order,
@@ -295,7 +353,7 @@ def refund_processed(*, data: dict) -> str:
             Refund.objects.filter(
                 order__reference=reference,
                 amount_kobo=amount,
-                status__in=[Refund.Status.REQUESTED, Refund.Status.PENDING],
+                status__in=Refund.OPEN,
             )
             .order_by("created_at")
             .first()
@@ -326,7 +384,7 @@ def run_refund_batch(*, batch_id: int) -> RefundBatch:
     if batch.status == RefundBatch.Status.DONE:
         return batch
     RefundBatch.objects.filter(pk=batch_id).update(status=RefundBatch.Status.RUNNING)
-    live = [Refund.Status.REQUESTED, Refund.Status.PENDING, Refund.Status.PROCESSED]
+    live = [*Refund.OPEN, Refund.Status.PROCESSED]
     orders_left = (
         Order.objects.paid()
         .filter(event_id=batch.event_id)

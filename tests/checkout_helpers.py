@@ -1,9 +1,11 @@
 """Helpers shared by the checkout, orders and payments tests."""
 
 import re
+import threading
 
 import pytest
 import requests
+from django.db import connection
 from django.test import Client
 
 from orders import services
@@ -73,3 +75,26 @@ def sandbox_choose(authorization_url: str, choice: str, session=None) -> request
         allow_redirects=False,
         timeout=20,
     )
+
+
+def run_together(*targets):
+    """Run the callables in threads released at the same instant; (results, errors)."""
+    barrier = threading.Barrier(len(targets))
+    results = [None] * len(targets)
+    errors = []
+
+    def wrap(i, fn):
+        try:
+            barrier.wait()
+            results[i] = fn()
+        except Exception as exc:  # surfaced to the caller
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=wrap, args=(i, fn)) for i, fn in enumerate(targets)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    return results, errors

@@ -83,6 +83,12 @@ def _media_in_tmp(tmp_path, settings):
 
 
 @pytest.fixture(autouse=True)
+def _strict_external_calls(settings):
+    """A call to Paystack, Brevo, Twilio or S3 inside a transaction fails the test."""
+    settings.STRICT_EXTERNAL_CALLS = True
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,10 +1,7 @@
 """Concurrency with real threads against the real database and the sandbox over HTTP."""
 
-import threading
-
 import pytest
 import requests
-from django.db import connection
 
 from orders.models import Order, PromoCode
 from orders.services import PromoRefused, place_order
@@ -12,32 +9,17 @@ from payments import services
 from payments.models import Payment, SandboxTransaction
 from payments.sandbox.views import charge_success_body
 from payments.webhooks import sign
-from tests.checkout_helpers import csrf_from, details_for, hold_for, http_session_for, order_for
+from tests.checkout_helpers import (
+    csrf_from,
+    details_for,
+    hold_for,
+    http_session_for,
+    order_for,
+    run_together,
+)
 from tests.factories import PromoCodeFactory, TicketTypeFactory, UserFactory
 
 pytestmark = [pytest.mark.needs_services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def run_together(*targets):
-    barrier = threading.Barrier(len(targets))
-    results = [None] * len(targets)
-    errors = []
-
-    def wrap(i, fn):
-        try:
-            barrier.wait()
-            results[i] = fn()
-        except Exception as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=wrap, args=(i, fn)) for i, fn in enumerate(targets)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results, errors
 
 
 def test_callback_and_webhook_racing_apply_one_payment(sandbox):

@@ -49,3 +49,62 @@ class Standin:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class TransactionProbe:
+    """Looks, from its own PostgreSQL connection, for transactions that stay open while a
+    stand-in is answering: the caller must not hold one across an external call.
+
+    It samples the other backends of the test database twice, `window` seconds apart, while
+    the caller waits for the answer; a transaction present (same backend, same start) in both
+    samples was held across the call. Brief transactions of other threads come and go
+    between the samples and are not reported. A row lock taken with SELECT ... FOR UPDATE
+    shows as a RowShareLock on its table and is named in the finding.
+    """
+
+    SQL = """
+        SELECT a.pid, a.xact_start, a.state,
+               coalesce(string_agg(DISTINCT c.relname, ',') FILTER (
+                   WHERE l.mode = 'RowShareLock' AND c.relkind = 'r'), '')
+        FROM pg_stat_activity a
+        LEFT JOIN pg_locks l ON l.pid = a.pid AND l.granted
+        LEFT JOIN pg_class c ON c.oid = l.relation
+        WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+          AND a.xact_start IS NOT NULL
+        GROUP BY a.pid, a.xact_start, a.state
+    """
+
+    def __init__(self, window: float = 1.0):
+        import time
+
+        from django.db import connection
+
+        self.window = window
+        self.sleep = time.sleep
+        self.params = (
+            connection.get_connection_params() if connection.vendor == "postgresql" else None
+        )
+        self.findings: list[str] = []
+        self.probes = 0
+
+    def _sample(self, cursor) -> dict:
+        cursor.execute(self.SQL)
+        return {(pid, start): (state, tables) for pid, start, state, tables in cursor.fetchall()}
+
+    def check(self, what: str) -> None:
+        if self.params is None:
+            return
+        import psycopg
+
+        params = {k: v for k, v in self.params.items() if k not in ("cursor_factory", "context")}
+        with psycopg.connect(**params, autocommit=True) as conn, conn.cursor() as cursor:
+            first = self._sample(cursor)
+            self.sleep(self.window)
+            second = self._sample(cursor)
+        self.probes += 1
+        for key in first.keys() & second.keys():
+            state, tables = second[key]
+            self.findings.append(
+                f"{what}: backend {key[0]} kept a transaction open ({state}) across the call"
+                + (f", holding row locks on {tables}" if tables else "")
+            )

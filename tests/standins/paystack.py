@@ -1,0 +1,121 @@
+"""Stand-in for Paystack's API (transaction/initialize, transaction/verify, refund), the way
+paystackapi calls it, on 127.0.0.1.
+
+Like Paystack it checks the Bearer key and refuses a second transaction with a reference it
+already has ("Duplicate Transaction Reference"). While answering each call it looks at the
+test database (TransactionProbe): a transaction the caller holds open across the call is
+recorded in `findings`. `initialized` lists every reference a transaction was created for.
+"""
+
+import json
+import re
+import secrets
+
+from tests.standins.http import JsonHandler, Standin, TransactionProbe
+
+
+class PaystackHandler(JsonHandler):
+    def _authorised(self) -> bool:
+        return self.headers.get("Authorization") == f"Bearer {self.standin.secret_key}"
+
+    def do_POST(self):
+        standin: PaystackStandin = self.standin
+        try:
+            payload = json.loads(self.body() or b"{}")
+        except ValueError:
+            return self.reply(400, {"status": False, "message": "Invalid JSON"})
+        if not self._authorised():
+            return self.reply(401, {"status": False, "message": "Invalid key"})
+        path = self.path.rstrip("/")
+        standin.probe.check(f"POST {path}")
+        if path == "/transaction/initialize":
+            reference = str(payload.get("reference") or "")
+            with standin.lock:
+                standin.requests.append(("initialize", reference))
+                if reference in standin.transactions:
+                    return self.reply(
+                        400, {"status": False, "message": "Duplicate Transaction Reference"}
+                    )
+                code = secrets.token_urlsafe(9)
+                standin.transactions[reference] = {
+                    "reference": reference,
+                    "amount": int(payload.get("amount") or 0),
+                    "currency": payload.get("currency") or "NGN",
+                    "status": "ongoing",
+                    "access_code": code,
+                }
+                standin.initialized.append(reference)
+            return self.reply(
+                200,
+                {
+                    "status": True,
+                    "message": "Authorization URL created",
+                    "data": {
+                        "authorization_url": f"{standin.url}/checkout/{code}",
+                        "access_code": code,
+                        "reference": reference,
+                    },
+                },
+            )
+        if path == "/refund":
+            reference = str(payload.get("transaction") or "")
+            with standin.lock:
+                standin.requests.append(("refund", reference))
+                tx = standin.transactions.get(reference)
+                if tx is None:
+                    return self.reply(404, {"status": False, "message": "Transaction not found"})
+                standin.refunds.append((reference, int(payload.get("amount") or tx["amount"])))
+            return self.reply(
+                200,
+                {
+                    "status": True,
+                    "message": "Refund has been queued for processing",
+                    "data": {
+                        "id": len(standin.refunds),
+                        "transaction": {"reference": reference},
+                        "amount": payload.get("amount") or tx["amount"],
+                        "status": "pending",
+                    },
+                },
+            )
+        return self.reply(404, {"status": False, "message": "Not found"})
+
+    def do_GET(self):
+        standin: PaystackStandin = self.standin
+        if not self._authorised():
+            return self.reply(401, {"status": False, "message": "Invalid key"})
+        match = re.fullmatch(r"/transaction/verify/(.+)", self.path)
+        if not match:
+            return self.reply(404, {"status": False, "message": "Not found"})
+        standin.probe.check(f"GET {self.path}")
+        with standin.lock:
+            standin.requests.append(("verify", match.group(1)))
+            tx = standin.transactions.get(match.group(1))
+        if tx is None:
+            return self.reply(400, {"status": False, "message": "Transaction reference not found"})
+        return self.reply(200, {"status": True, "message": "Verification successful", "data": tx})
+
+
+class PaystackStandin(Standin):
+    handler_class = PaystackHandler
+
+    def __init__(self, secret_key: str = "sk_test_standin"):
+        super().__init__()
+        self.secret_key = secret_key
+        self.probe = TransactionProbe()
+        self.transactions: dict[str, dict] = {}
+        self.initialized: list[str] = []
+        self.requests: list[tuple[str, str]] = []
+        self.refunds: list[tuple[str, int]] = []
+
+    @property
+    def findings(self) -> list[str]:
+        return self.probe.findings
+
+    def succeed(self, reference: str, amount: int | None = None) -> None:
+        """The buyer paid on Paystack's page."""
+        with self.lock:
+            tx = self.transactions[reference]
+            tx.update(status="success", paid_at="2026-12-04T12:00:00Z", channel="card")
+            if amount is not None:
+                tx["amount"] = amount
