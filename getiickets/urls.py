@@ -12,6 +12,8 @@ admin.site.index_title = "Operations"
 urlpatterns = [
     path("health", health, name="health"),
     path("admin/", admin.site.urls),
+    # Before the JSON API: its catch-all 404 would swallow /api/v1/webhooks/paystack.
+    path("", include("payments.urls")),
     path("api/v1/", include("getiickets.api_urls")),
     path("auth/", include("accounts.auth_urls")),
     path("", include("accounts.urls")),
@@ -20,7 +22,6 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("", include("orders.waitlist_urls")),
     path("", include("tickets.dashboard_urls")),
-    path("", include("payments.urls")),
     path("organizer/", include("organizer.urls")),
     path("", include("getiickets.page_urls")),
 ]
