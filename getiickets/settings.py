@@ -128,7 +128,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis; rate-limit counters fall back to process memory while it is down.
+            "BACKEND": "getiickets.cache.FailSafeRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "gt",
             "OPTIONS": {
@@ -142,7 +143,9 @@ if REDIS_URL:
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions live in the database and are cached in Redis: an outage or a flush of Redis
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -157,6 +160,9 @@ CACHES["local"] = {
 BUYER_SESSION_AGE = timedelta(hours=8)
 ORGANIZER_SESSION_AGE = timedelta(hours=2)
 SESSION_COOKIE_AGE = int(BUYER_SESSION_AGE.total_seconds())
+
+# A rate limiter that cannot count lets the request through rather than refuse everyone.
+RATELIMIT_FAIL_OPEN = True
 
 # --- Auth (django-allauth) -------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

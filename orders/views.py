@@ -16,6 +16,7 @@ from orders.forms import CheckoutForm, PromoForm, RefundForm
 from orders.models import Order
 from payments import services as payments
 from payments.models import RefundBatch
+from tickets import services as hold_services
 from tickets.models import Hold
 
 PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
@@ -62,11 +63,14 @@ def _price_context(request, hold, promo_error=None):
 
 
 def _expired_redirect(request, hold):
-    messages.warning(
-        request,
-        "Your reservation has expired and the tickets went back on sale. "
-        "Please choose your tickets again.",
-    )
+    """A hold that is no longer live: say what happened to it, and lead to the reservation
+    that replaced it (another tab) or back to the event."""
+    newer = hold_services.newer_hold(hold)
+    message = hold_services.ended_message(hold)
+    if newer is not None:
+        messages.info(request, f"{message} Here it is.")
+        return redirect(f"{reverse('orders:checkout')}?hold={newer.pk}")
+    messages.warning(request, f"{message} Please choose your tickets again.")
     return redirect(_event_url(hold.event))
 
 

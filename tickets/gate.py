@@ -46,7 +46,9 @@ class _State:
     shas: dict[str, str] = {}  # noqa: RUF012 - process-wide cache
     sources: dict[str, str] = {}  # noqa: RUF012
     down_until: float = 0.0
-    owed: dict[int, int] = {}  # noqa: RUF012 - give-backs deferred by a Redis outage
+    # Counters this process could not give stock back to during an outage (give_back):
+    # dropped when Redis answers again, then rebuilt from the database.
+    stale: set[int] = set()  # noqa: RUF012
 
 
 # The scripts a hold request calls count its rate limits in the same round trip: the shared
@@ -99,7 +101,7 @@ def reset() -> None:
     _State.url = ""
     _State.shas = {}
     _State.down_until = 0.0
-    _State.owed = {}
+    _State.stale = set()
 
 
 def _mark_down(exc: Exception) -> None:
@@ -130,8 +132,8 @@ def _guarded(name: str, keys: list[str], args: list):
     if client() is None:
         return None
     try:
-        if _State.owed:
-            _pay_owed()
+        if _State.stale:
+            _drop_stale()
         return _run(name, keys, args)
     except ERRORS as exc:
         _mark_down(exc)
@@ -237,23 +239,25 @@ def give_back(quantities: dict[int, int]) -> dict[int, int] | None:
         return {}
     result = _guarded("give_back", [counter_key(i) for i in ids], [quantities[i] for i in ids])
     if result is None:
-        # The database has the stock back; Redis owes it. Paid on the next gate contact.
-        for i in ids:
-            _State.owed[i] = _State.owed.get(i, 0) + quantities[i]
-        log.warning("hold gate: give-back of %s deferred (Redis unavailable)", quantities)
+        # The database has the stock back; the counter is now low. Adding the stock later
+        # would count it twice if another process rebuilt the counter meanwhile (which
+        # counts it from the database), so the counter is dropped instead and rebuilt.
+        _State.stale.update(ids)
+        log.warning("hold gate: give-back of %s failed (Redis unavailable)", quantities)
         return None
     return {i: int(v) for i, v in zip(ids, result, strict=True)}
 
 
-def _pay_owed() -> None:
-    """Give back what a Redis outage made this process owe (exactly once)."""
-    owed, _State.owed = _State.owed, {}
-    ids = sorted(owed)
+def _drop_stale() -> None:
+    """Drop the counters this process failed to give stock back to: the next take rebuilds
+    them from the database (capacity − sold − held, under the row lock), whatever happened
+    to Redis during the outage."""
+    conn = client()
+    stale, _State.stale = _State.stale, set()
     try:
-        _run("give_back", [counter_key(i) for i in ids], [owed[i] for i in ids])
+        conn.delete(*[counter_key(i) for i in sorted(stale)])
     except ERRORS:
-        for i in ids:
-            _State.owed[i] = _State.owed.get(i, 0) + owed[i]
+        _State.stale |= stale
         raise
 
 

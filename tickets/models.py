@@ -26,6 +26,8 @@ class Hold(models.Model):
         RELEASED = "released", "Released by the buyer"
         EXPIRED = "expired", "Expired"
         SOLD = "sold", "Sold"
+        # The buyer reserved again for the event (another tab, say): one hold per buyer.
+        REPLACED = "replaced", "Replaced by a newer reservation"
 
     buyer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holds"

@@ -207,11 +207,14 @@ def _check_account_limit(*, buyer, event: Event, quantity: int) -> None:
         )
 
 
-def _release_active_hold(*, buyer, event: Event) -> None:
+def _release_active_hold(*, buyer, event: Event) -> bool:
     """A new selection replaces the old one; released (and committed) before the new take,
-    so the buyer's own old hold never makes their new selection look sold out."""
+    so the buyer's own old hold never makes their new selection look sold out. Marked
+    REPLACED, so a tab still showing the old one tells the buyer what happened to it."""
+    replaced = False
     for hold in Hold.objects.filter(buyer=buyer, event=event, status=Hold.Status.ACTIVE):
-        release_hold(hold=hold)
+        replaced = release_hold(hold=hold, status=Hold.Status.REPLACED) or replaced
+    return replaced
 
 
 def _next_hold_id() -> int:
@@ -295,6 +298,7 @@ def hold_tickets(
 
     # The gate first: the crowd that cannot get a ticket is turned away here.
     buyer_id = _buyer_id(buyer, buyer_id)
+    replaced = False
     taken = _gate_take(wanted, event_id=event.pk, buyer_id=buyer_id, rate=rate)
     if taken is None:
         _count_rate(rate)  # the database path alone
@@ -302,14 +306,14 @@ def hold_tickets(
         raise RateLimited()
     if taken is not None and not taken.ok and taken.buyer_has_hold:
         # What is missing may be the buyer's own previous hold: replace it, try again.
-        _release_active_hold(buyer=buyer, event=event)
+        replaced = _release_active_hold(buyer=buyer, event=event)
         taken = gate.take(wanted, event_id=event.pk, buyer_id=buyer_id)
     if taken is not None and not taken.ok:
         raise SoldOut(sold_out_message(types[taken.short]))
     try:
         _check_buyer(buyer, buyer_id)
         _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
-        _release_active_hold(buyer=buyer, event=event)
+        replaced = _release_active_hold(buyer=buyer, event=event) or replaced
         hold, emptied = _hold_tickets_in_database(buyer=buyer, event=event, wanted=wanted)
     except Exception as exc:
         if taken is not None:
@@ -322,6 +326,7 @@ def hold_tickets(
         if isinstance(exc, SoldOut) and "ticket_type_id" in exc.context:
             raise SoldOut(sold_out_message(types[exc.context["ticket_type_id"]])) from exc
         raise
+    hold.replaced_earlier = replaced
     _after_hold_committed(hold, emptied)
     return hold
 
@@ -434,14 +439,16 @@ def hold_seats(
         # in a lapsed hold not yet released (released lazily here, at most once a second).
         claim = exc.context.get("claim")
         retry = False
+        replaced = False
         if claim is None or claim.buyer_has_hold:
-            retry = Hold.objects.filter(buyer=buyer, event=event, status="active").exists()
-            _release_active_hold(buyer=buyer, event=event)
+            retry = replaced = _release_active_hold(buyer=buyer, event=event)
         if (claim is None or claim.sweep) and expire_lapsed_holds(event=event, limit=500):
             retry = True
         if not retry:
             raise
-    return _hold_seats_once(**selection)
+    hold = _hold_seats_once(**selection)
+    hold.replaced_earlier = hold.replaced_earlier or replaced
+    return hold
 
 
 def seat_selection(*, event: Event, seat_ids, buyer=None) -> tuple[list[int], dict[int, int]]:
@@ -549,7 +556,7 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:
     try:
         _check_buyer(buyer, buyer_id)
         _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
-        _release_active_hold(buyer=buyer, event=event)
+        replaced = _release_active_hold(buyer=buyer, event=event)
         with transaction.atomic():
             try:
                 hold = Hold.objects.create(
@@ -579,6 +586,7 @@ def _hold_seats_once(*, buyer, buyer_id, event, seat_ids, counts, rate) -> Hold:
         if claimed is not None:
             gate.release_seats(seat_ids, owner=owner)
         raise
+    hold.replaced_earlier = replaced
     _after_hold_committed(hold, emptied)
     return hold
 
@@ -665,6 +673,33 @@ def expire_lapsed_holds(
     return released
 
 
+def ended_message(hold: Hold) -> str:
+    """What a buyer is told about a hold that is no longer live (in any tab)."""
+    if hold.status == Hold.Status.REPLACED:
+        return (
+            "You reserved tickets for this event again (in another tab or window), and one "
+            "reservation per event is kept: the newer one replaced this one."
+        )
+    if hold.status == Hold.Status.RELEASED:
+        return "You released this reservation and its tickets went back on sale."
+    if hold.status == Hold.Status.SOLD:
+        return "This reservation has been paid for."
+    return "Your reservation has expired and the tickets went back on sale."
+
+
+def newer_hold(hold: Hold) -> Hold | None:
+    """The live hold that replaced `hold` (None when it was not replaced, or that one ended
+    too)."""
+    if hold.status != Hold.Status.REPLACED:
+        return None
+    return Hold.objects.filter(
+        buyer_id=hold.buyer_id,
+        event_id=hold.event_id,
+        status=Hold.Status.ACTIVE,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
 def expire_if_lapsed(hold: Hold) -> Hold:
     """Lazy expiry on read: a lapsed active hold is released now; returns it refreshed."""
     if hold.status == Hold.Status.ACTIVE and hold.expires_at <= timezone.now():
@@ -710,7 +745,7 @@ def sell_lapsed_hold(*, hold: Hold) -> bool:
     hold = Hold.objects.select_for_update().get(pk=hold.pk)
     if hold.status == Hold.Status.ACTIVE:
         return sell_hold(hold=hold)
-    if hold.status not in (Hold.Status.EXPIRED, Hold.Status.RELEASED):
+    if hold.status not in (Hold.Status.EXPIRED, Hold.Status.RELEASED, Hold.Status.REPLACED):
         return False
     lines = {line.ticket_type_id: line.quantity for line in hold.lines.all()}
     # Keep the gate in step; if it disagrees (drift), the database still decides.

@@ -275,6 +275,12 @@ def _holding_cookie_path(event) -> str:
 
 
 def _after_hold(request, new_hold):
+    if getattr(new_hold, "replaced_earlier", False):
+        messages.info(
+            request,
+            "This reservation replaces the one you made earlier for this event "
+            "(one reservation per event; another tab showing the old one will say so).",
+        )
     url = selector.checkout_url(new_hold)
     if _is_htmx(request):
         response = render(request, "tickets/_redirecting.html", {"url": url})
@@ -314,6 +320,8 @@ def hold_detail(request, pk):
             "subtotal": subtotal,
             "checkout_url": selector.checkout_url(hold),
             "event_url": selector.event_url(hold.event),
+            "ended_message": services.ended_message(hold),
+            "newer_hold": services.newer_hold(hold),
         },
     )
 

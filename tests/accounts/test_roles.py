@@ -154,11 +154,19 @@ def test_admin_sign_in_also_gets_a_role_deadline(client, travel):
 
 
 @pytest.mark.needs_services
-def test_sessions_live_in_redis_with_the_role_lifetime(client, organizer_user):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+def test_sessions_live_in_the_database_cached_in_redis_with_the_role_lifetime(
+    client, organizer_user
+):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     as_organizer(client, organizer_user)
-    r = redis.Redis.from_url(settings.REDIS_URL)
-    keys = [k for k in r.keys("*") if b"django.contrib.sessions.cache" in k]
     session_key = client.session.session_key
+    stored = Session.objects.get(session_key=session_key)
+    left = (stored.expire_date - timezone.now()).total_seconds()
+    assert TWO_HOURS - 60 <= left <= TWO_HOURS
+    r = redis.Redis.from_url(settings.REDIS_URL)
+    keys = [k for k in r.keys("*") if b"django.contrib.sessions.cached_db" in k]
     [key] = [k for k in keys if k.decode().endswith(session_key)]
     assert TWO_HOURS - 60 <= r.ttl(key) <= TWO_HOURS
