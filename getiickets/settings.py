@@ -358,6 +358,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# How long a delivery attempt owns its outbox row: longer than any provider call may take
+# (Brevo, Twilio, SMTP time out well within it), shorter than the broker's visibility timeout.
+DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)
 CELERY_BEAT_SCHEDULE = {
     "release-expired-holds": {
         "task": "tickets.tasks.release_expired_holds",

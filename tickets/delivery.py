@@ -1,25 +1,33 @@
-"""Delivering an order's tickets, each step exactly once: PDF stored, email, SMS.
+"""The delivery outbox: an order's tickets stored as a PDF, emailed and texted, each once.
 
-How "exactly once" holds when a worker dies at any instant:
+Every step is a DeliveryLog row (unique per order, channel, kind), written as the intent
+before anything is sent. `run_step` then:
 
-1. The step's DeliveryLog row (unique per order, channel, kind) is switched to ``sending``
-   (attempts + 1) and *committed* before anything leaves the building.
-2. The provider is called while holding that row's lock (``SELECT ... FOR UPDATE``), so two
-   copies of the task (a redelivered message next to a slow original) never send side by
-   side; the loser finds ``sent`` and returns. A dead worker's lock dies with its connection.
-3. ``sent`` (with the provider's id) is committed right after the provider answered.
+1. claims the row in a short transaction: ``sending``, attempts + 1, a lease of
+   ``DELIVERY_LEASE_SECONDS`` (longer than any provider call may take). A second copy of
+   the task (a redelivered message next to a slow original) finds the lease running and
+   retries later instead of sending side by side;
+2. calls the provider outside any transaction or lock;
+3. records ``sent`` (with the provider's id) in another short transaction.
 
-A crash between 2 and 3 leaves ``sending`` with attempts ≥ 1, so the next attempt knows the
-provider *may* already have the message and does not send blindly:
+A crash between 1 and 3 leaves ``sending`` with a lapsed lease: the provider *may* have the
+message. What the next attempt does is the channel's guarantee (stated in the README):
 
-* Email (Brevo): every attempt carries the row's stable UUID as Brevo's ``idempotencyKey``
-  header; Brevo (and the test stand-in) accept a key once and answer repeats with the first
-  messageId. Exactly once within Brevo's key TTL (15–30 min); a retry later than that (or a
-  non-Brevo backend such as SMTP) is at-least-once, logged as a warning.
-* SMS (Twilio has no idempotency key on Messages): the retry first lists the messages already
-  sent to that number since the first attempt and adopts one with the same body instead of
-  sending again. Exactly once as long as Twilio's list shows the message (it does once the
-  create call returned).
+* PDF: rendered again under the same fixed name; exactly one file.
+* Email through Brevo: sent again with the row's stable UUID as Brevo's ``idempotencyKey``
+  header; Brevo answers a repeated key with the first messageId and sends nothing. Exactly
+  once while the key lives (Brevo documents 15–30 minutes); an interrupted attempt found
+  later than that is not resent but marked ``uncertain``.
+* Email through any other backend (SMTP, console): no idempotency key exists, so the
+  interrupted attempt is never repeated: the row becomes ``uncertain`` (at most once), is
+  shown to staff, and the buyer's "send it again" asks for a fresh copy.
+* SMS through Twilio (its Messages API takes no idempotency key): the retry first lists the
+  messages sent to that number since the first attempt and adopts one with the same body;
+  only if there is none is it sent again. Exactly once as long as Twilio's list shows the
+  message (it does once the create call has returned).
+
+A provider that answers with an error has not taken the message: the row goes back to
+``pending`` and Celery retries with backoff.
 """
 
 import logging
@@ -43,10 +51,19 @@ log = logging.getLogger(__name__)
 
 PAUSE_ENV = "GT_FULFILMENT_PAUSE"  # test hook: "<channel>:<point>", e.g. "email:after_provider"
 BREVO_KEY_TTL_SECONDS = 15 * 60
+DONE = (DeliveryLog.State.SENT, DeliveryLog.State.SKIPPED, DeliveryLog.State.UNCERTAIN)
 
 
 class Skip(Exception):  # noqa: N818 - a control-flow signal, not an error
     """The step cannot apply (no phone number, SMS not configured): logged as skipped."""
+
+
+class StepInFlight(Exception):  # noqa: N818 - retried by Celery like any transient error
+    """Another attempt holds the step's lease: retry once it has finished or lapsed."""
+
+
+class Uncertain(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """An interrupted attempt may have sent the message and the provider cannot tell."""
 
 
 def pause(channel: str, point: str) -> None:
@@ -63,54 +80,89 @@ class Outcome:
     detail: str = ""
 
 
-def run_step(*, order_id: int, channel: str, kind: str, recipient: str, action, reconcile=None):
-    """Run `action(log) -> Outcome` once for (order, channel, kind); see the module docstring."""
+def record_intent(*, order_id: int, channel: str, kind: str, recipient: str = "") -> None:
+    """Write the outbox row before anything is sent (idempotent)."""
+    DeliveryLog.objects.get_or_create(
+        order_id=order_id, channel=channel, kind=kind, defaults={"recipient": recipient}
+    )
+
+
+def _claim(*, order_id: int, channel: str, kind: str, recipient: str):
+    """Short transaction: take the step's lease. Returns (entry, interrupted) or (done, None)."""
     with transaction.atomic():
         entry, _ = DeliveryLog.objects.select_for_update().get_or_create(
             order_id=order_id, channel=channel, kind=kind, defaults={"recipient": recipient}
         )
-        if entry.state in (DeliveryLog.State.SENT, DeliveryLog.State.SKIPPED):
-            return entry
+        if entry.state in DONE:
+            return entry, None
+        now = timezone.now()
+        interrupted = entry.state == DeliveryLog.State.SENDING
+        if interrupted and entry.lease_until and entry.lease_until > now:
+            raise StepInFlight(f"{channel}/{kind} of order {order_id} is being sent")
+        lease = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+        entry.interrupted_attempt_began = (
+            entry.lease_until - lease if (interrupted and entry.lease_until) else None
+        )
         entry.state = DeliveryLog.State.SENDING
         entry.attempts += 1
         entry.recipient = recipient or entry.recipient
-        entry.started_at = entry.started_at or timezone.now()
+        entry.started_at = entry.started_at or now
+        entry.lease_until = now + lease
         entry.save()
+        return entry, interrupted
 
+
+def _record(entry: DeliveryLog, **fields) -> DeliveryLog:
+    """Write this attempt's result unless a later attempt took the row over."""
+    fields.setdefault("updated_at", timezone.now())
+    DeliveryLog.objects.filter(pk=entry.pk, attempts=entry.attempts).exclude(state__in=DONE).update(
+        lease_until=None, **fields
+    )
+    return DeliveryLog.objects.get(pk=entry.pk)
+
+
+def run_step(*, order_id: int, channel: str, kind: str, recipient: str, action, resume=None):
+    """Run `action(entry) -> Outcome` once for (order, channel, kind); see the module docstring.
+
+    `resume(entry)` is asked first when an earlier attempt was interrupted: it returns the
+    Outcome the provider already has, None to send again, or raises Uncertain.
+    """
+    entry, interrupted = _claim(order_id=order_id, channel=channel, kind=kind, recipient=recipient)
+    if interrupted is None:
+        return entry
     try:
-        with transaction.atomic():
-            entry = DeliveryLog.objects.select_for_update().get(pk=entry.pk)
-            if entry.state == DeliveryLog.State.SENT:
-                return entry
-            outcome = reconcile(entry) if (reconcile and entry.attempts > 1) else None
-            if outcome is None:
-                pause(channel, "before_provider")
-                outcome = action(entry)
-                pause(channel, "after_provider")
-            entry.state = DeliveryLog.State.SENT
-            entry.provider_id = outcome.provider_id[:120]
-            entry.detail = outcome.detail[:255]
-            entry.sent_at = timezone.now()
-            entry.last_error = ""
-            entry.save()
-            return entry
+        outcome = resume(entry) if (interrupted and resume) else None
+        if outcome is None:
+            pause(channel, "before_provider")
+            outcome = action(entry)
     except Skip as skip:
-        DeliveryLog.objects.filter(pk=entry.pk).update(
-            state=DeliveryLog.State.SKIPPED, detail=str(skip)[:255], updated_at=timezone.now()
-        )
         log.warning("%s %s for order %s skipped: %s", channel, kind, order_id, skip)
-        return DeliveryLog.objects.get(pk=entry.pk)
-    except Exception as exc:
-        DeliveryLog.objects.filter(pk=entry.pk).exclude(state=DeliveryLog.State.SENT).update(
-            last_error=f"{type(exc).__name__}: {exc}"[:2000], updated_at=timezone.now()
+        return _record(entry, state=DeliveryLog.State.SKIPPED, detail=str(skip)[:255])
+    except Uncertain as why:
+        log.error("%s %s for order %s may have been sent: %s", channel, kind, order_id, why)
+        return _record(entry, state=DeliveryLog.State.UNCERTAIN, detail=str(why)[:255])
+    except Exception as exc:  # the provider refused: retried with backoff by Celery
+        _record(
+            entry, state=DeliveryLog.State.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
         )
         raise
+    # From here on the provider has the message: a crash leaves `sending` for the lease to
+    # lapse, and the next attempt goes through `resume`.
+    pause(channel, "after_provider")
+    return _record(
+        entry,
+        state=DeliveryLog.State.SENT,
+        provider_id=outcome.provider_id[:120],
+        detail=outcome.detail[:255],
+        sent_at=timezone.now(),
+        last_error="",
+    )
 
 
 def mark_failed(*, order_id: int, channel: str, kind: str, error: str) -> None:
     """Retries are exhausted: say so in the log (the buyer can still ask for a resend)."""
     DeliveryLog.objects.filter(order_id=order_id, channel=channel, kind=kind).exclude(
-        state__in=[DeliveryLog.State.SENT, DeliveryLog.State.SKIPPED]
+        state__in=DONE
     ).update(state=DeliveryLog.State.FAILED, last_error=error[:2000], updated_at=timezone.now())
 
 
@@ -148,14 +200,19 @@ def _send_email(*, entry, to: str, subject: str, template: str, context: dict, a
         message.attach(name, content, mimetype)
     if _uses_brevo():
         message.extra_headers["idempotencyKey"] = str(entry.idempotency_key)
-        age = (timezone.now() - entry.started_at).total_seconds() if entry.started_at else 0
-        if entry.attempts > 1 and age > BREVO_KEY_TTL_SECONDS:
-            log.warning("email retry for %s after the idempotency TTL: may duplicate", entry)
-    elif entry.attempts > 1:
-        log.warning("email retry for %s without provider idempotency: may duplicate", entry)
     message.send(fail_silently=False)
     status = getattr(message, "anymail_status", None)
     return Outcome(provider_id=(status.message_id or "") if status else "", detail=f"to {to}")
+
+
+def _resume_email(entry) -> None:
+    """An attempt died mid-send: only Brevo's idempotency key makes sending again safe."""
+    if not _uses_brevo():
+        raise Uncertain("interrupted mid-send; this email backend has no idempotency key")
+    began = entry.interrupted_attempt_began or entry.started_at
+    if (timezone.now() - began).total_seconds() > BREVO_KEY_TTL_SECONDS:
+        raise Uncertain("interrupted mid-send longer ago than Brevo keeps idempotency keys")
+    return None  # same idempotencyKey: Brevo answers with the first message, sends nothing
 
 
 def _order_context(order: Order) -> dict:
@@ -190,7 +247,12 @@ def send_confirmation_email(*, order_id: int, kind: str = "confirmation") -> Del
         )
 
     return run_step(
-        order_id=order_id, channel="email", kind=kind, recipient=order.email, action=action
+        order_id=order_id,
+        channel="email",
+        kind=kind,
+        recipient=order.email,
+        action=action,
+        resume=_resume_email,
     )
 
 
@@ -235,8 +297,8 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
         )
         return Outcome(provider_id=message.sid, detail=f"to {to}")
 
-    def reconcile(entry):
-        """Did an earlier attempt get through? Ask Twilio before sending again."""
+    def resume(entry):
+        """Did the interrupted attempt get through? Ask Twilio before sending again."""
         if not (to and twilio_configured()):
             return None
         since = entry.started_at - timedelta(minutes=1)
@@ -254,7 +316,7 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
         kind=kind,
         recipient=to or phone,
         action=action,
-        reconcile=reconcile,
+        resume=resume,
     )
 
 
@@ -305,6 +367,7 @@ def send_transfer_notice(*, transfer_id: int) -> DeliveryLog:
             kind=kind,
             recipient=transfer.to_email,
             action=action,
+            resume=_resume_email,
         )
     body = (
         f"getiickets: {sender_name} sent you a {ticket.ticket_type.name} ticket for "

@@ -1,34 +1,72 @@
-"""After payment: the fulfilment chain, its trigger, and the buyer's "send it again"."""
+"""After payment: the delivery outbox is written, then its steps run; and "send it again"."""
 
 import logging
 
-from celery import chain, group
 from django.db import transaction
 
+from getiickets.celery import app as celery_app
 from getiickets.errors import DomainError
 from orders.models import Order
+from tickets import delivery
 from tickets.models import DeliveryLog
 
 log = logging.getLogger(__name__)
+
+CONFIRMATION_CHANNELS = (
+    DeliveryLog.Channel.PDF,
+    DeliveryLog.Channel.EMAIL,
+    DeliveryLog.Channel.SMS,
+)
 
 
 class NothingToResend(DomainError):
     """Your tickets are not ready yet; they will be emailed as soon as they are."""
 
 
-def fulfilment_chain(order_id: int):
+def dispatch(task, *args, **options) -> None:
+    """Hand a task to the broker or, without one (the embedded default), run it right here.
+
+    Eagerly, Celery's ``apply_async`` and canvas (chains, groups) switch a process-wide
+    "no joining results" flag on and off around each task, so two fulfilments overlapping in
+    a threaded server trip over each other's flag ("Never call result.get() within a task!")
+    and the rest of a chain is lost. ``task.apply()`` runs the same task, retries included,
+    without touching it; each step starts the next one itself, so nothing is joined.
+    """
+    if celery_app.conf.task_always_eager:
+        result = task.apply(args=args)
+        if result.failed():  # the outbox row stays unsent; the sweep runs it again
+            log.error("%s%r failed in-process: %r", task.name, args, result.result)
+        return
+    task.apply_async(args=args, **options)
+
+
+def start_fulfilment(order_id: int) -> None:
+    """Write the confirmation's outbox rows, then issue the tickets (which sends them)."""
     from tickets import fulfilment_tasks as t
 
-    return chain(
-        t.issue_tickets.si(order_id),
-        t.render_order_pdf.si(order_id),
-        group(t.send_confirmation_email.si(order_id), t.send_sms.si(order_id)),
-    )
+    for channel in CONFIRMATION_CHANNELS:
+        delivery.record_intent(order_id=order_id, channel=channel, kind="confirmation")
+    dispatch(t.issue_tickets, order_id)
+
+
+def after_issuing(order_id: int) -> None:
+    from tickets import fulfilment_tasks as t
+
+    dispatch(t.render_order_pdf, order_id)
+
+
+def after_pdf(order_id: int, kind: str = "confirmation") -> None:
+    from tickets import fulfilment_tasks as t
+
+    if kind != "confirmation":
+        return
+    dispatch(t.send_confirmation_email, order_id)
+    dispatch(t.send_sms, order_id)
 
 
 def enqueue_fulfilment(order_id: int) -> None:
-    """Start the chain once the surrounding transaction has committed."""
-    transaction.on_commit(lambda: fulfilment_chain(order_id).apply_async())
+    """Start fulfilment once the surrounding transaction has committed."""
+    transaction.on_commit(lambda: start_fulfilment(order_id))
 
 
 def on_order_paid(sender=None, order_id=None, **kwargs):
@@ -59,8 +97,8 @@ def request_resend(*, order: Order) -> str:
     kind = f"resend-{number.count() + 1}"
     DeliveryLog.objects.create(order=order, channel=DeliveryLog.Channel.EMAIL, kind=kind)
     order_id = order.pk
-    transaction.on_commit(lambda: t.send_confirmation_email.delay(order_id, kind))
+    transaction.on_commit(lambda: dispatch(t.send_confirmation_email, order_id, kind))
     if order.phone:
         DeliveryLog.objects.create(order=order, channel=DeliveryLog.Channel.SMS, kind=kind)
-        transaction.on_commit(lambda: t.send_sms.delay(order_id, kind))
+        transaction.on_commit(lambda: dispatch(t.send_sms, order_id, kind))
     return kind

@@ -58,14 +58,22 @@ def _paid_or_stop(order_id: int) -> None:
 
 @shared_task(name="tickets.fulfilment.issue_tickets", **RETRY)
 def issue_tickets(order_id: int) -> int:
+    from tickets import fulfilment
+
     _paid_or_stop(order_id)
-    return len(issuing.issue_tickets(order_id=order_id))
+    issued = len(issuing.issue_tickets(order_id=order_id))
+    fulfilment.after_issuing(order_id)
+    return issued
 
 
 @shared_task(name="tickets.fulfilment.render_order_pdf", base=DeliveryTask, **RETRY)
 def render_order_pdf(order_id: int, kind: str = "confirmation") -> str:
+    from tickets import fulfilment
+
     _paid_or_stop(order_id)
-    return delivery.store_pdf(order_id=order_id, kind=kind).state
+    state = delivery.store_pdf(order_id=order_id, kind=kind).state
+    fulfilment.after_pdf(order_id, kind)
+    return state
 
 
 render_order_pdf.channel = "pdf"

@@ -177,12 +177,15 @@ class EventSigningKey(models.Model):
 
 
 class DeliveryLog(models.Model):
-    """One delivery step of an order (PDF stored, email, SMS) and what became of it.
+    """The delivery outbox: one row per ticket set (order, transfer) per channel and kind.
 
-    Unique per (order, channel, kind): a step is done once. `sending` is written and
-    committed *before* the provider is called and `sent` after, so a crash in between is
-    visible; the retry then uses `idempotency_key` (Brevo's idempotencyKey header) or asks
-    the provider what it already has (Twilio) instead of sending blindly again.
+    The row is the intent, written before anything is sent (``pending``). A sender claims it
+    (``sending``, attempts + 1, a lease) in a short transaction, calls the provider outside
+    any transaction and records ``sent`` in another. A crash in between leaves ``sending``
+    with a lapsed lease; what the next attempt may do then depends on the channel
+    (tickets/delivery.py): resend under the same ``idempotency_key`` (Brevo), look the
+    message up at the provider (Twilio), re-render (PDF), or, without either, stop at
+    ``uncertain`` rather than risk a second copy (SMTP, console).
     """
 
     class Channel(models.TextChoices):
@@ -196,6 +199,9 @@ class DeliveryLog(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+        # The sender died after handing the message to a provider that cannot tell whether
+        # it got it: not sent again automatically (staff or the buyer can ask for a copy).
+        UNCERTAIN = "uncertain", "Maybe sent (not retried)"
 
     order = models.ForeignKey(
         "orders.Order", on_delete=models.CASCADE, related_name="delivery_logs"
@@ -215,6 +221,8 @@ class DeliveryLog(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Until then the current attempt owns the row; after it, the attempt is presumed dead.
+    lease_until = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -81,9 +81,10 @@ def start_transfer(*, ticket: Ticket, sender, recipient: str) -> TicketTransfer:
         to_phone=to_phone,
         token=secrets.token_urlsafe(32),
     )
+    from tickets.fulfilment import dispatch
     from tickets.fulfilment_tasks import send_transfer_notice
 
-    transaction.on_commit(lambda: send_transfer_notice.delay(transfer.pk))
+    transaction.on_commit(lambda: dispatch(send_transfer_notice, transfer.pk))
     return transfer
 
 
@@ -137,8 +138,9 @@ def claim_transfer(*, token: str, user) -> Ticket:
     transfer.new_ticket = new
     transfer.closed_at = timezone.now()
     transfer.save()
+    from tickets.fulfilment import dispatch
     from tickets.fulfilment_tasks import refresh_order_pdf
 
     order_id = old.order_id
-    transaction.on_commit(lambda: refresh_order_pdf.delay(order_id))
+    transaction.on_commit(lambda: dispatch(refresh_order_pdf, order_id))
     return new

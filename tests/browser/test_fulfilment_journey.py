@@ -35,7 +35,7 @@ def test_buyer_gets_tickets_shows_the_qr_downloads_the_pdf_and_transfers_one(
     preparing.wait_for()
     screenshot(page, "fulfilment-1-preparing")
 
-    fulfilment.fulfilment_chain(order.pk).apply()  # what the worker does meanwhile
+    fulfilment.start_fulfilment(order.pk)  # what the worker does meanwhile
     page.get_by_role("link", name="Download PDF").wait_for(timeout=15_000)  # htmx poll
     assert not preparing.is_visible()
     assert page.get_by_role("link", name="Show QR").count() == 2

@@ -27,7 +27,7 @@ def signed_in(client, buyer):
 
 def fulfilled_order(buyer, **kwargs):
     order = OrderFactory(buyer=buyer, items=2, **kwargs)
-    fulfilment.fulfilment_chain(order.pk).apply()
+    fulfilment.start_fulfilment(order.pk)
     return order
 
 
@@ -61,7 +61,7 @@ def test_while_tickets_are_prepared_the_page_says_so_and_polls(signed_in, buyer)
     assert f'hx-get="/dashboard/orders/{order.reference}/tickets"' in page
     assert 'hx-trigger="every 2s"' in page
 
-    fulfilment.fulfilment_chain(order.pk).apply()
+    fulfilment.start_fulfilment(order.pk)
     fragment = signed_in.get(f"/dashboard/orders/{order.reference}/tickets").content.decode()
     assert "being prepared" not in fragment and "hx-trigger" not in fragment
     assert "Show QR" in fragment and "Download PDF" in fragment

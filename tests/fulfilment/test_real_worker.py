@@ -73,6 +73,7 @@ def workers(broker, brevo, twilio, private_storage_in_tmp, tmp_path):
             "TWILIO_API_BASE_URL": twilio.url,
             "PRIVATE_MEDIA_ROOT": str(private_storage_in_tmp),
             "GT_VISIBILITY_TIMEOUT": "8",
+            "DELIVERY_LEASE_SECONDS": "5",  # a dead attempt's claim lapses within the test
             **extra_env,
         }
         env.pop("AWS_STORAGE_BUCKET_NAME", None)
@@ -197,3 +198,49 @@ def test_killing_the_worker_mid_chain_still_gives_exactly_one_of_each(
         assert len(brevo.requests) >= 2 and len(brevo.messages) == 1
     if channel == "sms":  # found the first SMS at Twilio instead of texting twice
         assert len(twilio.requests) == 1 and "found at provider" in log.detail
+
+
+def test_a_worker_killed_after_an_smtp_or_console_email_never_sends_it_again(
+    workers, order, twilio, tmp_path, settings
+):
+    """No idempotency key without Brevo: the interrupted email is marked, not resent."""
+    console = {
+        "BREVO_API_KEY": "",
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+    }
+    first = workers(
+        "w1",
+        GT_FULFILMENT_PAUSE="email:after_provider",
+        GT_FULFILMENT_PAUSE_SECONDS="300",
+        **console,
+    )
+    order_paid.send(sender=None, order_id=order.pk)
+
+    def printed() -> int:  # emails the console backend wrote to the workers' output
+        logs = "".join(p.read_text(errors="replace") for p in tmp_path.glob("*.log"))
+        return logs.count(f"\nTo: {order.email}\n")
+
+    try:
+        wait_for(lambda: printed() == 1, what="the console email")
+        time.sleep(0.5)
+    except AssertionError:
+        pytest.fail(logs_of(tmp_path))
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+
+    workers("w2", **console)
+    email = lambda: DeliveryLog.objects.get(order=order, channel="email")  # noqa: E731
+    try:
+        wait_for(lambda: email().state == "uncertain", timeout=120, what="the email marked")
+        wait_for(lambda: delivered_sms(order), timeout=60, what="the SMS")
+        time.sleep(8)  # let any redelivered copy run too: it must not print the email again
+    except AssertionError:
+        pytest.fail(logs_of(tmp_path))
+    assert printed() == 1
+    assert email().attempts == 2 and "no idempotency key" in email().detail
+    assert len(twilio.messages) == 1
+    assert Ticket.objects.filter(order=order).count() == 2
+
+
+def delivered_sms(order) -> bool:
+    return DeliveryLog.objects.filter(order=order, channel="sms", state="sent").exists()

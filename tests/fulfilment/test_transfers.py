@@ -21,7 +21,7 @@ def sender():
 @pytest.fixture
 def ticket(sender):
     order = OrderFactory(buyer=sender, items=1, event__title="Eko Comedy Night")
-    fulfilment.fulfilment_chain(order.pk).apply()
+    fulfilment.start_fulfilment(order.pk)
     return order.tickets.get()
 
 
@@ -182,7 +182,7 @@ def test_the_order_pdf_no_longer_carries_a_transferred_ticket(
     from tickets import pdf
 
     order = OrderFactory(buyer=sender, items=2)
-    fulfilment.fulfilment_chain(order.pk).apply()
+    fulfilment.start_fulfilment(order.pk)
     given, kept = order.tickets.order_by("pk")
     transfer = transfers.start_transfer(ticket=given, sender=sender, recipient="x@example.ng")
     with django_capture_on_commit_callbacks(execute=True):
