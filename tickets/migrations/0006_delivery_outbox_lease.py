@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_delivery_log_and_transfers'),
+        ('tickets', '0005_hold_replaced'),
     ]
 
     operations = [
