@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -28,7 +30,8 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """Everyone is a buyer; an approved `events.Organizer` profile makes them an organizer too."""
+    """Everyone is a buyer; an approved `events.Organizer` profile, or a place on an
+    organizer's team, makes them an organizer too."""
 
     username = None
     first_name = None
@@ -55,8 +58,12 @@ class User(AbstractUser):
 
     @property
     def is_organizer(self) -> bool:
+        """Owns an active organizer, or is on the team of one (organizer.TeamMember)."""
         organizer = getattr(self, "organizer", None)
-        return organizer is not None and organizer.is_active
+        if organizer is not None and organizer.is_active:
+            return True
+        member = getattr(self, "team_membership", None)
+        return member is not None and member.organizer.is_active
 
     @property
     def buyer_profile_complete(self) -> bool:
@@ -105,3 +112,77 @@ class OrganizerRequest(models.Model):
 
     def __str__(self):
         return f"{self.organization_name} ({self.get_status_display()})"
+
+
+class TeamRole(models.TextChoices):
+    OWNER = "owner", "Owner"
+    MANAGER = "manager", "Manager"
+    DOOR_STAFF = "door_staff", "Door staff"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class TeamMember(models.Model):
+    """A person on an organizer's team. The account that owns the organizer (Organizer.user)
+    is its owner without a row here; a person belongs to one team."""
+
+    organizer = models.ForeignKey("events.Organizer", on_delete=models.CASCADE, related_name="team")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_membership"
+    )
+    role = models.CharField(max_length=20, choices=TeamRole.choices)
+    # Door staff check in these events only; owners and managers work on every event.
+    events = models.ManyToManyField("events.Event", blank=True, related_name="+")
+    # Door staff scan; searching the guest list and admitting by hand is granted per person.
+    can_admit_by_hand = models.BooleanField(default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["joined_at"]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()} at {self.organizer})"
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a team with a role; accepted once, by that email."""
+
+    organizer = models.ForeignKey(
+        "events.Organizer", on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=TeamRole.choices)
+    events = models.ManyToManyField("events.Event", blank=True, related_name="+")
+    can_admit_by_hand = models.BooleanField(default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organizer", "email"],
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_email",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} as {self.get_role_display()} ({self.organizer})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import roles, services
+from accounts import permissions, roles, services
 from accounts.decorators import organizer_required
 from accounts.forms import (
     NIGERIAN_BANKS,
@@ -88,9 +88,15 @@ def after_login(request):
     return redirect(target)
 
 
+def _organizer_of(user):
+    membership = permissions.membership_for(user)
+    return membership.organizer if membership else None
+
+
 def _organizer_landing(request, *, only_organizer_pages=False):
-    organizer = request.user.organizer
-    if not organizer.profile_complete:
+    # Team members (accounts.TeamMember) have no organizer of their own to complete.
+    organizer = getattr(request.user, "organizer", None)
+    if organizer is not None and not organizer.profile_complete:
         messages.info(request, "Finish your business and payout details before you publish events.")
         return redirect("accounts:onboarding_organizer")
     target = safe_next(request, default=ORGANIZER_HOME)
@@ -133,7 +139,7 @@ def select_role(request):
     return render(
         request,
         "accounts/select_role.html",
-        {"next": safe_next(request, default=""), "organizer": request.user.organizer},
+        {"next": safe_next(request, default=""), "organizer": _organizer_of(request.user)},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -175,7 +181,9 @@ def onboarding_buyer(request):
 
 @organizer_required
 def onboarding_organizer(request):
-    organizer = request.user.organizer
+    organizer = getattr(request.user, "organizer", None)
+    if organizer is None:  # a team member: payout details are the owners' page
+        return redirect("organizer:payout_details")
     if request.method == "POST":
         form = OrganizerProfileForm(request.POST, instance=organizer)
         if form.is_valid():

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from accounts.decorators import buyer_profile_required, organizer_required
+from accounts import permissions as perms
+from accounts.decorators import buyer_profile_required
+from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from orders import services
 from orders.forms import CheckoutForm, PromoForm, RefundForm
@@ -272,11 +274,11 @@ def _organizer_order(request, reference):
     return get_object_or_404(
         Order.objects.select_related("event"),
         reference=reference,
-        event__organizer=request.user.organizer,
+        event__organizer=request.organizer,
     )
 
 
-@organizer_required
+@organizer_permission(perms.REFUND_ORDERS)
 @require_http_methods(["GET", "POST"])
 def organizer_order(request, reference):
     order = _organizer_order(request, reference)
@@ -323,12 +325,12 @@ def organizer_order(request, reference):
     )
 
 
-@organizer_required
+@organizer_permission(perms.REFUND_ORDERS)
 @require_GET
 def event_refunds(request, event_id):
     from events.models import Event
 
-    event = get_object_or_404(Event, pk=event_id, organizer=request.user.organizer)
+    event = get_object_or_404(Event, pk=event_id, organizer=request.organizer)
     batches = RefundBatch.objects.filter(event=event)
     template = "orders/_refund_batches.html" if request.headers.get("HX-Request") else None
     return render(

@@ -327,6 +327,30 @@ def check_in_progress(*, event: Event) -> dict:
     }
 
 
+def check_in_by_device(*, event: Event) -> list[dict]:
+    """Admissions per device (each gate names its devices), most first."""
+    return list(
+        CheckIn.objects.filter(ticket__event=event, ticket__status=Ticket.Status.VALID)
+        .values("device")
+        .annotate(admitted=Count("pk"))
+        .order_by("-admitted", "device")
+    )
+
+
+def check_in_counts(*, event: Event, device: str) -> dict:
+    """What a door shows: the event's total inside, of how many, and this device's count."""
+    figures = CheckIn.objects.filter(
+        ticket__event=event, ticket__status=Ticket.Status.VALID
+    ).aggregate(inside=Count("pk"), this_device=Count("pk", filter=Q(device=device)))
+    valid = Ticket.objects.filter(event=event, status=Ticket.Status.VALID).count()
+    return {
+        "inside": figures["inside"],
+        "valid": valid,
+        "device": device,
+        "device_count": figures["this_device"],
+    }
+
+
 # --- CSV exports -----------------------------------------------------------------------
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

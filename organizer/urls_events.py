@@ -9,6 +9,7 @@ urlpatterns = [
     path("events/<int:event_id>/publish", views.event_publish, name="event_publish"),
     path("events/<int:event_id>/unpublish", views.event_unpublish, name="event_unpublish"),
     path("events/<int:event_id>/cancel", views.event_cancel, name="event_cancel"),
+    path("events/<int:event_id>/tickets", views.event_tickets, name="event_tickets"),
     path("events/<int:event_id>/tickets/add", views.ticket_type_add, name="ticket_type_add"),
     path(
         "events/<int:event_id>/tickets/<int:ticket_type_id>",

@@ -1,9 +1,15 @@
 from django.urls import path
 
-from organizer.views import analytics, checkin, dashboard, orders, waitlist
+from organizer.views import analytics, checkin, dashboard, orders, payout_details, team, waitlist
 
 urlpatterns = [
     path("dashboard", dashboard.dashboard, name="dashboard"),
+    path("check-in", checkin.check_in_home, name="check_in_home"),
+    path("payout-details", payout_details.payout_details, name="payout_details"),
+    path("team", team.team_page, name="team"),
+    path("team/invitations/<int:invitation_id>/revoke", team.revoke_invitation, name="team_revoke"),
+    path("team/members/<int:member_id>/remove", team.remove_member, name="team_remove"),
+    path("team/join/<str:token>", team.join, name="team_join"),
     path("events/<int:event_id>/analytics", analytics.analytics, name="analytics"),
     path(
         "events/<int:event_id>/analytics/<slug:chart>.csv",
@@ -36,4 +42,5 @@ urlpatterns = [
         "events/<int:event_id>/check-in/manifest.json", checkin.manifest, name="check_in_manifest"
     ),
     path("events/<int:event_id>/check-in/sync", checkin.sync, name="check_in_sync"),
+    path("events/<int:event_id>/check-in/counts", checkin.counts, name="check_in_counts"),
 ]

@@ -1,7 +1,8 @@
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from organizer import charts, services
 
 
@@ -22,9 +23,9 @@ def _sales_chart(rows, *, cumulative: bool):
     )
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def analytics(request, event_id):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     sales = services.sales_by_day(event=event)
     by_type = services.revenue_by_ticket_type(event=event)
     promos = services.promo_code_usage(event=event)
@@ -143,9 +144,9 @@ def _csv_table(event, chart):
 CHARTS = ("sales", "ticket-types", "promo-codes", "check-in")
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def analytics_csv(request, event_id, chart):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     header, rows = _csv_table(event, chart)
     response = StreamingHttpResponse(
         services.csv_rows(header, rows), content_type="text/csv; charset=utf-8"

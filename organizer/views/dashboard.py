@@ -1,10 +1,14 @@
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from organizer import services
 
 
-@organizer_required
+@organizer_permission(perms.CHECK_IN)
 def dashboard(request):
-    board = services.dashboard(organizer=request.user.organizer)
+    """The organizer's home; door staff, who only check in, land on check-in instead."""
+    if not request.membership.can(perms.VIEW_DASHBOARD):
+        return redirect("organizer:check_in_home")
+    board = services.dashboard(organizer=request.organizer)
     return render(request, "organizer/ops/dashboard.html", {"board": board})

@@ -11,7 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from events import seatmap, services
 from events.forms import (
     EventForm,
@@ -29,13 +30,13 @@ def _own_event(request, event_id) -> Event:
     return get_object_or_404(
         Event.objects.select_related("venue", "category"),
         pk=event_id,
-        organizer=request.user.organizer,
+        organizer=request.organizer,
     )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 def event_list(request):
-    organizer = request.user.organizer
+    organizer = request.organizer
     events = (
         Event.objects.owned_by(organizer)
         .select_related("venue")
@@ -53,9 +54,9 @@ def event_list(request):
     )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 def event_create(request):
-    organizer = request.user.organizer
+    organizer = request.organizer
     form = EventForm(request.POST or None, request.FILES or None, organizer=organizer)
     if request.method == "POST" and form.is_valid():
         kwargs = form.service_kwargs()
@@ -82,10 +83,10 @@ def _edit_context(event, form, ticket_form=None):
     }
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 def event_edit(request, event_id):
     event = _own_event(request, event_id)
-    organizer = request.user.organizer
+    organizer = request.organizer
     form = EventForm(
         request.POST or None, request.FILES or None, instance=event, organizer=organizer
     )
@@ -106,7 +107,13 @@ def event_edit(request, event_id):
     return render(request, "organizer/events/edit.html", _edit_context(event, form), status=status)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
+def event_tickets(request, event_id):
+    event = _own_event(request, event_id)
+    return render(request, "organizer/events/tickets.html", _edit_context(event, form=None))
+
+
+@organizer_permission(perms.MANAGE_EVENTS)
 @require_POST
 def ticket_type_add(request, event_id):
     event = _own_event(request, event_id)
@@ -124,7 +131,7 @@ def ticket_type_add(request, event_id):
     return render(request, "organizer/events/edit.html", context, status=400)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 def ticket_type_edit(request, event_id, ticket_type_id):
     event = _own_event(request, event_id)
     tt = get_object_or_404(TicketType, pk=ticket_type_id, event=event)
@@ -148,7 +155,7 @@ def ticket_type_edit(request, event_id, ticket_type_id):
     )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 @require_POST
 def ticket_type_delete(request, event_id, ticket_type_id):
     event = _own_event(request, event_id)
@@ -163,7 +170,7 @@ def ticket_type_delete(request, event_id, ticket_type_id):
 
 
 def _status_action(service, success):
-    @organizer_required
+    @organizer_permission(perms.MANAGE_EVENTS)
     @require_POST
     def view(request, event_id):
         event = _own_event(request, event_id)
@@ -226,14 +233,14 @@ def _seatmap_response(request, event, status=200, **forms):
     return render(request, "organizer/events/seats.html", context, status=status)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 def seat_map(request, event_id):
     event = _own_event(request, event_id)
     return _seatmap_response(request, event)
 
 
 def _seat_action(form_class, form_name, run, success):
-    @organizer_required
+    @organizer_permission(perms.MANAGE_EVENTS)
     @require_POST
     def view(request, event_id):
         event = _own_event(request, event_id)
@@ -311,7 +318,7 @@ seat_row_rename = _seat_action(
 )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_EVENTS)
 @require_POST
 def seat_section_delete(request, event_id, section_id):
     event = _own_event(request, event_id)

@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from orders.models import Order
 from organizer import services
@@ -21,9 +22,9 @@ def _filtered(request, event):
     return OrderFilter(request.GET or None, queryset=orders, event=event)
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def order_list(request, event_id):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     filterset = _filtered(request, event)
     orders = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(orders.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
@@ -43,9 +44,9 @@ def order_list(request, event_id):
     )
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def order_detail(request, event_id, reference):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     order = get_object_or_404(
         Order.objects.select_related("promo_code", "buyer"), event=event, reference=reference
     )
@@ -67,10 +68,10 @@ def order_detail(request, event_id, reference):
 
 
 @require_POST
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 @ratelimit(key="user", rate="10/h", block=False)
 def order_resend(request, event_id, reference):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     order = get_object_or_404(Order, event=event, reference=reference)
     if getattr(request, "limited", False):
         messages.error(request, "Tickets for this order were resent several times; try later.")
@@ -93,10 +94,10 @@ def _csv_response(filename, header, rows):
     return response
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def export_orders(request, event_id):
     """The orders matching the current filters, streamed."""
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     filterset = _filtered(request, event)
     orders = filterset.qs if filterset.is_bound else filterset.queryset
     return _csv_response(
@@ -104,9 +105,9 @@ def export_orders(request, event_id):
     )
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_ORDERS)
 def export_attendees(request, event_id):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     return _csv_response(
         f"{event.slug}-attendees.csv",
         services.ATTENDEE_HEADER,

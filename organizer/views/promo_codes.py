@@ -4,26 +4,27 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from orders.forms import PromoCodeForm
 from orders.models import PromoCode
 
 
 def _own(request):
-    return PromoCode.objects.filter(organizer=request.user.organizer)
+    return PromoCode.objects.filter(organizer=request.organizer)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_PROMO_CODES)
 @require_GET
 def promo_code_list(request):
     codes = _own(request).prefetch_related("events", "ticket_types")
     return render(request, "organizer/promo_codes/list.html", {"codes": codes})
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_PROMO_CODES)
 @require_http_methods(["GET", "POST"])
 def promo_code_create(request):
-    form = PromoCodeForm(request.POST or None, organizer=request.user.organizer)
+    form = PromoCodeForm(request.POST or None, organizer=request.organizer)
     if request.method == "POST" and form.is_valid():
         code = form.save()
         messages.success(request, f"Promo code {code.code} created.")
@@ -34,11 +35,11 @@ def promo_code_create(request):
     )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_PROMO_CODES)
 @require_http_methods(["GET", "POST"])
 def promo_code_edit(request, pk):
     code = get_object_or_404(_own(request), pk=pk)
-    form = PromoCodeForm(request.POST or None, instance=code, organizer=request.user.organizer)
+    form = PromoCodeForm(request.POST or None, instance=code, organizer=request.organizer)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Promo code {code.code} saved.")
@@ -49,7 +50,7 @@ def promo_code_edit(request, pk):
     )
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_PROMO_CODES)
 @require_POST
 def promo_code_deactivate(request, pk):
     code = get_object_or_404(_own(request), pk=pk)

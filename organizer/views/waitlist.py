@@ -2,16 +2,17 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from orders import waitlist
 from orders.models import WaitlistEntry
 from organizer import services
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_WAITLIST)
 def waitlist_page(request, event_id):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     waitlist.expire_waitlist_offers_for_event(event=event)
     entries = list(services.waitlist_queue(event=event))
     live = [e for e in entries if e.status in ("waiting", "offered")]
@@ -35,11 +36,11 @@ def waitlist_page(request, event_id):
 
 
 def _entry(request, event_id, entry_id):
-    event = services.event_for(request.user.organizer, event_id)
+    event = services.event_for(request.organizer, event_id)
     return event, get_object_or_404(WaitlistEntry, pk=entry_id, event=event)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_WAITLIST)
 @require_POST
 def remove_entry(request, event_id, entry_id):
     event, entry = _entry(request, event_id, entry_id)
@@ -48,7 +49,7 @@ def remove_entry(request, event_id, entry_id):
     return redirect("organizer:waitlist", event_id=event.pk)
 
 
-@organizer_required
+@organizer_permission(perms.MANAGE_WAITLIST)
 @require_POST
 def send_offer(request, event_id, entry_id):
     event, entry = _entry(request, event_id, entry_id)
