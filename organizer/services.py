@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import (
     Count,
     F,
@@ -20,7 +21,6 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncHour
 from django.http import Http404
@@ -54,47 +54,45 @@ def event_for(organizer, event_id) -> Event:
 # --- Dashboard -------------------------------------------------------------------------
 
 
-def _sum_subquery(queryset, expression, outer="pk"):
-    """A correlated scalar subquery: SUM(expression) of `queryset` rows for the outer event."""
-    return Coalesce(
-        Subquery(
-            queryset.filter(event=OuterRef(outer))
-            .order_by()
-            .values("event")
-            .annotate(total=Sum(expression))
-            .values("total")[:1],
-            output_field=IntegerField(),
-        ),
-        Value(0),
-    )
+DASHBOARD_PAGE_SIZE = 20
 
 
-def events_with_figures(organizer):
-    """The organizer's events, each annotated with capacity, sold, gross, fees, net (kobo)."""
-    sales = Order.objects.filter(status__in=SALE_STATUSES)
-    return (
-        Event.objects.filter(organizer=organizer)
-        .select_related("venue")
+def _figures_by_event(event_ids) -> tuple[dict, dict]:
+    """Capacity and sold per event, and money per event: one grouped query per table."""
+    stock = {
+        row["event"]: row
+        for row in TicketType.objects.filter(event_id__in=event_ids)
+        .values("event")
+        .annotate(capacity=Sum("capacity"), sold=Sum("sold"))
+        .order_by()
+    }
+    money = {
+        row["event"]: row
+        for row in Order.objects.filter(event_id__in=event_ids, status__in=SALE_STATUSES)
+        .values("event")
         .annotate(
-            capacity_total=_sum_subquery(TicketType.objects.all(), "capacity"),
-            sold_total=_sum_subquery(TicketType.objects.all(), "sold"),
-            gross_kobo=_sum_subquery(sales, F("total_kobo") - F("refunded_kobo")),
-            fees_kobo=_sum_subquery(sales, "fee_kobo"),
-            paid_orders=Coalesce(
-                Subquery(
-                    sales.filter(event=OuterRef("pk"))
-                    .order_by()
-                    .values("event")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1],
-                    output_field=IntegerField(),
-                ),
-                Value(0),
-            ),
+            gross=Sum(F("total_kobo") - F("refunded_kobo")), fees=Sum("fee_kobo"), n=Count("pk")
         )
-        .annotate(net_kobo=F("gross_kobo") - F("fees_kobo"))
-        .order_by("starts_at")
-    )
+        .order_by()
+    }
+    return stock, money
+
+
+def attach_figures(events: list) -> list:
+    """Put capacity_total, sold_total, gross_kobo, fees_kobo, net_kobo, paid_orders and
+    sold_percent on each of `events` (a page of them): two queries whatever their number."""
+    stock, money = _figures_by_event([e.pk for e in events])
+    for event in events:
+        s, m = stock.get(event.pk, {}), money.get(event.pk, {})
+        event.capacity_total = s.get("capacity") or 0
+        event.sold_total = s.get("sold") or 0
+        event.gross_kobo = m.get("gross") or 0
+        event.fees_kobo = m.get("fees") or 0
+        event.paid_orders = m.get("n") or 0
+        event.net_kobo = event.gross_kobo - event.fees_kobo
+        event.sold_ratio = (event.sold_total / event.capacity_total) if event.capacity_total else 0
+        event.sold_percent = round(event.sold_ratio * 100)
+    return events
 
 
 def _optional_model(app_label: str, model_name: str):
@@ -153,60 +151,90 @@ class Dashboard:
     past: list = field(default_factory=list)
     attention: list = field(default_factory=list)
     totals: dict = field(default_factory=dict)
+    pages: dict = field(default_factory=dict)
 
 
-def dashboard(*, organizer) -> Dashboard:
-    """Three queries whatever the number of events: events+figures, deliveries, payments."""
+def _section_page(queryset, number):
+    page = Paginator(queryset, DASHBOARD_PAGE_SIZE).get_page(number)
+    return page, list(page.object_list)
+
+
+def dashboard(*, organizer, pages: dict | None = None) -> Dashboard:
+    """The organizer's figures, attention list and a page of each section (upcoming, drafts,
+    past). A fixed number of queries however many events and orders: each table is grouped
+    once, and only the shown page of events is fetched."""
+    pages = pages or {}
     now = timezone.now()
     board = Dashboard()
-    events = list(events_with_figures(organizer))
+    mine = Event.objects.filter(organizer=organizer).select_related("venue")
+    live = mine.exclude(status=Event.Status.DRAFT)
+    sections = {
+        "upcoming": live.filter(ends_at__gte=now).order_by("starts_at", "pk"),
+        "drafts": mine.filter(status=Event.Status.DRAFT).order_by("starts_at", "pk"),
+        "past": live.filter(ends_at__lt=now).order_by("-starts_at", "-pk"),
+    }
+    shown = []
+    for name, queryset in sections.items():
+        page, events = _section_page(queryset, pages.get(name))
+        setattr(board, name, events)
+        board.pages[name] = page
+        shown.extend(events)
+    attach_figures(shown)
+
+    stock = TicketType.objects.filter(event__organizer=organizer).aggregate(
+        capacity=Coalesce(Sum("capacity"), 0), sold=Coalesce(Sum("sold"), 0)
+    )
+    money = Order.objects.filter(event__organizer=organizer, status__in=SALE_STATUSES).aggregate(
+        gross=Coalesce(Sum(F("total_kobo") - F("refunded_kobo")), 0),
+        fees=Coalesce(Sum("fee_kobo"), 0),
+    )
+    board.totals = {
+        "sold": stock["sold"],
+        "capacity": stock["capacity"],
+        "gross_kobo": money["gross"],
+        "fees_kobo": money["fees"],
+        "net_kobo": money["gross"] - money["fees"],
+    }
+
+    # Attention: live events at 90 % or more, failed deliveries, payment mismatches.
+    selling = (
+        Event.objects.filter(organizer=organizer, status=Event.Status.PUBLISHED, ends_at__gte=now)
+        .annotate(
+            capacity_total=Sum("ticket_types__capacity"), sold_total=Sum("ticket_types__sold")
+        )
+        .filter(capacity_total__gt=0, sold_total__gte=F("capacity_total") * SELLING_OUT_RATIO)
+        .order_by("starts_at")
+    )
     failed = _failed_deliveries_by_event(organizer)
     mismatched = _payment_mismatches_by_event(organizer)
-    for event in events:
-        event.sold_ratio = (event.sold_total / event.capacity_total) if event.capacity_total else 0
-        event.sold_percent = round(event.sold_ratio * 100)
-        if event.status == Event.Status.DRAFT:
-            board.drafts.append(event)
-        elif event.ends_at >= now:
-            board.upcoming.append(event)
-        else:
-            board.past.append(event)
-        live = event.status == Event.Status.PUBLISHED and event.ends_at >= now
-        if live and event.capacity_total and event.sold_ratio >= SELLING_OUT_RATIO:
-            left = event.capacity_total - event.sold_total
-            board.attention.append(
-                Attention(
-                    event,
-                    "selling_out",
-                    "Sold out" if left <= 0 else f"{event.sold_percent}% sold — {left} left",
-                )
+    flagged = {e.pk: e for e in selling}
+    others = set(failed) | set(mismatched)
+    for event in Event.objects.filter(pk__in=others - set(flagged)):
+        flagged[event.pk] = event
+    for event in selling:
+        left = event.capacity_total - event.sold_total
+        percent = round(100 * event.sold_total / event.capacity_total)
+        board.attention.append(
+            Attention(
+                event, "selling_out", "Sold out" if left <= 0 else f"{percent}% sold — {left} left"
             )
-        if failed.get(event.pk):
-            n = failed[event.pk]
-            board.attention.append(
-                Attention(
-                    event,
-                    "failed_deliveries",
-                    f"{n} order{'s' if n != 1 else ''} with a failed ticket delivery",
-                )
+        )
+    for pk, n in failed.items():
+        board.attention.append(
+            Attention(
+                flagged[pk],
+                "failed_deliveries",
+                f"{n} order{'s' if n != 1 else ''} with a failed ticket delivery",
             )
-        if mismatched.get(event.pk):
-            n = mismatched[event.pk]
-            board.attention.append(
-                Attention(
-                    event,
-                    "payment_mismatch",
-                    f"{n} payment{'s' if n != 1 else ''} not matching the order",
-                )
+        )
+    for pk, n in mismatched.items():
+        board.attention.append(
+            Attention(
+                flagged[pk],
+                "payment_mismatch",
+                f"{n} payment{'s' if n != 1 else ''} not matching the order",
             )
-    board.past.reverse()  # most recent first
-    board.totals = {
-        "sold": sum(e.sold_total for e in events),
-        "capacity": sum(e.capacity_total for e in events),
-        "gross_kobo": sum(e.gross_kobo for e in events),
-        "fees_kobo": sum(e.fees_kobo for e in events),
-        "net_kobo": sum(e.net_kobo for e in events),
-    }
+        )
     return board
 
 

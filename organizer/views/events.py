@@ -5,6 +5,7 @@ Views parse a form, call one service, and turn a DomainError into a message and 
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +25,8 @@ from events.forms import (
 )
 from events.models import Event, SeatSection, TicketType
 from getiickets.errors import DomainError
+
+EVENTS_PAGE_SIZE = 25
 
 
 def _own_event(request, event_id) -> Event:
@@ -45,12 +48,13 @@ def event_list(request):
             sold_total=Coalesce(Sum("ticket_types__sold"), 0, output_field=IntegerField()),
             type_count=Count("ticket_types"),
         )
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
     )
+    page = Paginator(events, EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "organizer/events/list.html",
-        {"events": events, "profile_complete": organizer.profile_complete},
+        {"events": page.object_list, "page": page, "profile_complete": organizer.profile_complete},
     )
 
 

@@ -46,6 +46,7 @@ def team_page(request):
 @require_POST
 @organizer_permission(perms.MANAGE_TEAM)
 def revoke_invitation(request, invitation_id):
+    get_object_or_404(Invitation, organizer=request.organizer, pk=invitation_id)
     try:
         team.revoke(organizer=request.organizer, invitation_id=invitation_id)
     except team.TeamError as exc:
@@ -58,6 +59,7 @@ def revoke_invitation(request, invitation_id):
 @require_POST
 @organizer_permission(perms.MANAGE_TEAM)
 def remove_member(request, member_id):
+    get_object_or_404(TeamMember, organizer=request.organizer, pk=member_id)
     try:
         team.remove_member(organizer=request.organizer, member_id=member_id)
     except team.TeamError as exc:

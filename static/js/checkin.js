@@ -461,7 +461,8 @@
   });
 
   // Offline search: when the network is gone, search the local guest list instead.
-  document.getElementById("search-form").addEventListener("submit", function (e) {
+  var searchForm = document.getElementById("search-form"); // only for those allowed to admit by hand
+  if (searchForm) searchForm.addEventListener("submit", function (e) {
     if (navigator.onLine || !manifest) return;
     e.preventDefault();
     var q = document.getElementById("search-q").value.trim().toLowerCase();

@@ -28,7 +28,7 @@ def test_dashboard_shows_sold_of_capacity_and_money_in_naira(organizer_client, e
     assert e.gross_kobo == 3_000_000 + 120_000  # subtotals + buyer-paid fees, pending ignored
     assert e.fees_kobo == 120_000
     assert e.net_kobo == 3_000_000
-    assert "3 / 100" in text
+    assert "3 of 100" in text
     assert "₦31,200.00" in text and "₦1,200.00" in text and "₦30,000.00" in text
 
 

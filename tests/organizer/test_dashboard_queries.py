@@ -1,0 +1,47 @@
+"""The organizer dashboard and events list cost the same number of queries at ten times the
+data (events and orders), and show one page of events at a time."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from organizer.services import DASHBOARD_PAGE_SIZE
+from tests.factories import EventFactory, TicketTypeFactory, paid_order_with_tickets
+from tests.organizer.conftest import sign_in_as_organizer
+
+pytestmark = pytest.mark.django_db
+
+
+def _add_events(organizer, n, orders_each):
+    for _ in range(n):
+        tt = TicketTypeFactory(event=EventFactory(organizer=organizer), capacity=500)
+        for _ in range(orders_each):
+            paid_order_with_tickets(ticket_type=tt)
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["organizer:dashboard", "organizer:events"])
+def test_queries_stay_the_same_at_ten_times_the_data(client, organizer, name):
+    sign_in_as_organizer(client, organizer.user)
+    _add_events(organizer, 3, orders_each=2)
+    small = _queries(client, reverse(name))
+    _add_events(organizer, 27, orders_each=20)  # 30 events, 546 orders in all
+    assert _queries(client, reverse(name)) == small
+
+
+def test_the_dashboard_shows_a_page_of_events_and_totals_of_all(client, organizer):
+    sign_in_as_organizer(client, organizer.user)
+    _add_events(organizer, DASHBOARD_PAGE_SIZE + 3, orders_each=1)
+    response = client.get(reverse("organizer:dashboard"))
+    board = response.context["board"]
+    assert len(board.upcoming) == DASHBOARD_PAGE_SIZE
+    assert board.totals["sold"] == DASHBOARD_PAGE_SIZE + 3
+    second = client.get(reverse("organizer:dashboard"), {"upcoming_page": 2}).context["board"]
+    assert len(second.upcoming) == 3
+    assert "Page 1 of 2" in response.content.decode()
