@@ -91,7 +91,28 @@ def _check_times(starts_at, ends_at):
         raise EventError("The event must end after it starts.")
 
 
-@transaction.atomic
+def _store_cover(cover_image) -> str:
+    """Upload a new cover before the transaction that names it: S3 is never called with a
+    transaction open (getiickets/external.py). Returns the stored name, or ""."""
+    if not cover_image:
+        return ""
+    field = Event._meta.get_field("cover_image")
+    name = field.generate_filename(None, cover_image.name)
+    return field.storage.save(name, cover_image, max_length=field.max_length)
+
+
+def _with_stored_cover(cover_image, write):
+    """`write(cover_name)` in a transaction, the cover uploaded first (removed if it fails)."""
+    cover = _store_cover(cover_image)
+    try:
+        with transaction.atomic():
+            return write(cover)
+    except BaseException:
+        if cover:
+            Event._meta.get_field("cover_image").storage.delete(cover)
+        raise
+
+
 def create_event(
     *,
     organizer: Organizer,
@@ -107,26 +128,29 @@ def create_event(
     fee_mode: str = Event.FeeMode.PASS_TO_BUYER,
 ) -> Event:
     _check_times(starts_at, ends_at)
-    event = Event(
-        organizer=organizer,
-        title=title,
-        slug=unique_slug(title),
-        description=description,
-        category=category,
-        venue=_resolve_venue(organizer=organizer, venue=venue, new_venue=new_venue),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        seating=seating,
-        fee_mode=fee_mode,
-        status=Event.Status.DRAFT,
-    )
-    if cover_image:
-        event.cover_image = cover_image
-    event.save()
-    return event
+
+    def write(cover: str) -> Event:
+        event = Event(
+            organizer=organizer,
+            title=title,
+            slug=unique_slug(title),
+            description=description,
+            category=category,
+            venue=_resolve_venue(organizer=organizer, venue=venue, new_venue=new_venue),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            seating=seating,
+            fee_mode=fee_mode,
+            status=Event.Status.DRAFT,
+        )
+        if cover:
+            event.cover_image = cover
+        event.save()
+        return event
+
+    return _with_stored_cover(cover_image, write)
 
 
-@transaction.atomic
 def update_event(
     *,
     event: Event,
@@ -136,24 +160,27 @@ def update_event(
     remove_cover_image: bool = False,
     **changes,
 ) -> Event:
-    event = Event.objects.select_for_update().get(pk=event.pk)
-    if event.status == Event.Status.CANCELLED:
-        raise EventError("A cancelled event can no longer be edited.")
-    new_seating = changes.get("seating", event.seating)
-    if new_seating != event.seating:
-        _check_seating_change(event=event, seating=new_seating)
-    for field, value in changes.items():
-        setattr(event, field, value)
-    _check_times(event.starts_at, event.ends_at)
-    event.venue = _resolve_venue(organizer=event.organizer, venue=venue, new_venue=new_venue)
-    if cover_image:
-        event.cover_image = cover_image
-    elif remove_cover_image:
-        event.cover_image = ""
-    event.save()
-    if event.is_reserved_seating:
-        sync_capacities(event=event)
-    return event
+    def write(cover: str) -> Event:
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if locked.status == Event.Status.CANCELLED:
+            raise EventError("A cancelled event can no longer be edited.")
+        new_seating = changes.get("seating", locked.seating)
+        if new_seating != locked.seating:
+            _check_seating_change(event=locked, seating=new_seating)
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        _check_times(locked.starts_at, locked.ends_at)
+        locked.venue = _resolve_venue(organizer=locked.organizer, venue=venue, new_venue=new_venue)
+        if cover:
+            locked.cover_image = cover
+        elif remove_cover_image:
+            locked.cover_image = ""
+        locked.save()
+        if locked.is_reserved_seating:
+            sync_capacities(event=locked)
+        return locked
+
+    return _with_stored_cover(cover_image, write)
 
 
 def _check_seating_change(*, event: Event, seating: str):

@@ -288,12 +288,12 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_QUERYSTRING_EXPIRE = 300
     STORAGES = {
         "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "getiickets.storage.TransactionFreeS3Storage",
             "OPTIONS": {"location": "public", "querystring_auth": False, "default_acl": None},
         },
         # Tickets and PDFs: private objects, short-lived signed URLs.
         "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "getiickets.storage.TransactionFreeS3Storage",
             "OPTIONS": {"location": "private", "querystring_auth": True, "default_acl": None},
         },
         "staticfiles": {"BACKEND": _local_static},
@@ -343,6 +343,9 @@ PAYSTACK_WEBHOOK_MAX_BYTES = 64 * 1024
 # A call to Paystack, Brevo, Twilio or S3 inside a database transaction raises (getiickets/
 # external.py) in development and tests; in production it is logged as an error.
 STRICT_EXTERNAL_CALLS = env.bool("STRICT_EXTERNAL_CALLS", default=DEBUG)
+# Twilio calls give up after this (anymail's default for Brevo is the same), well inside
+# DELIVERY_LEASE_SECONDS, so a step's lease always outlasts its provider call.
+PROVIDER_TIMEOUT_SECONDS = 30
 
 # --- Celery ----------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

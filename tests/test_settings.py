@@ -71,11 +71,11 @@ def test_the_environment_switches_each_real_service_on():
     assert result.returncode == 0, result.stderr
     s = json.loads(result.stdout)
     assert s["db"] == "django.db.backends.postgresql"
-    assert s["cache"] == "django_redis.cache.RedisCache"
-    assert s["sessions"] == "django.contrib.sessions.backends.cache"
+    assert s["cache"] == "getiickets.cache.FailSafeRedisCache"
+    assert s["sessions"] == "django.contrib.sessions.backends.cached_db"
     assert s["eager"] is False
     assert s["email"] == "anymail.backends.brevo.EmailBackend"
-    assert s["storage"] == s["private"] == "storages.backends.s3.S3Storage"
+    assert s["storage"] == s["private"] == "getiickets.storage.TransactionFreeS3Storage"
     assert s["sandbox"] is False
 
 

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from getiickets.external import ensure_outside_transaction
 from orders.models import Order
 from tickets import pdf
 from tickets.models import DeliveryLog, Ticket
@@ -131,6 +132,7 @@ def run_step(*, order_id: int, channel: str, kind: str, recipient: str, action, 
     if interrupted is None:
         return entry
     try:
+        ensure_outside_transaction(f"delivery of {channel} {kind}")
         outcome = resume(entry) if (interrupted and resume) else None
         if outcome is None:
             pause(channel, "before_provider")
@@ -266,9 +268,15 @@ def twilio_configured() -> bool:
 
 
 def twilio_client():
+    from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
 
-    client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+    # Bounded, like every provider call: the step's lease (DELIVERY_LEASE_SECONDS) outlasts it.
+    client = Client(
+        settings.TWILIO_ACCOUNT_SID,
+        settings.TWILIO_AUTH_TOKEN,
+        http_client=TwilioHttpClient(timeout=settings.PROVIDER_TIMEOUT_SECONDS),
+    )
     if settings.TWILIO_API_BASE_URL:  # a local stand-in speaking Twilio's REST API
         client.api.base_url = settings.TWILIO_API_BASE_URL.rstrip("/")
     return client

@@ -19,6 +19,8 @@ class BrevoHandler(JsonHandler):
             return self.reply(404, {"code": "not_found", "message": "Invalid URL"})
         if self.headers.get("api-key") != standin.api_key:
             return self.reply(401, {"code": "unauthorized", "message": "Key not found"})
+        if standin.probe:
+            standin.probe.check("Brevo POST")
         try:
             payload = json.loads(raw)
         except ValueError:

@@ -85,7 +85,7 @@ def s3_storage(settings, s3_server):
     settings.STORAGES = {
         **settings.STORAGES,
         "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "getiickets.storage.TransactionFreeS3Storage",
             "OPTIONS": {
                 "bucket_name": s3_server["bucket"],
                 "endpoint_url": s3_server["endpoint"],

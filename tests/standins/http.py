@@ -33,6 +33,8 @@ class Standin:
     """Start/stop a stand-in on 127.0.0.1 (a free port) in a background thread."""
 
     handler_class: type[JsonHandler] = JsonHandler
+    # Set to a TransactionProbe to look for transactions held open while this stand-in answers.
+    probe = None
 
     def __init__(self):
         self.lock = threading.Lock()

@@ -48,6 +48,8 @@ class TwilioHandler(JsonHandler):
             return self.reply(404, {"code": 20404, "message": "Not found", "status": 404})
         if not self._auth_ok() or sid != standin.account_sid:
             return self._refuse()
+        if standin.probe:
+            standin.probe.check("Twilio POST")
         with standin.lock:
             standin.requests.append(form)
             if standin.fail_next:
