@@ -82,6 +82,7 @@ def bench_env(args) -> dict:
             "SECURE_SSL_REDIRECT": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "BENCHMARK_MODE": "true",
+            "PAYSTACK_SANDBOX": "true",  # production mode asks for the sandbox explicitly
             "HOLD_SECONDS": str(args.hold_seconds),
             "HOLD_RATE_LIMIT": "100000/m",
             "HOLD_RATE_LIMIT_PER_IP": "1000000/m",

@@ -5,6 +5,7 @@ console email, local files, sandbox Paystack, DEBUG on). Each variable below swi
 one real service on; the README lists them.
 """
 
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,13 +21,17 @@ if (BASE_DIR / ".env").exists():
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env.str("SECRET_KEY", default=DEFAULT_SECRET_KEY)
+# An empty `SECRET_KEY=` line counts as unset: in development the dev key, in production
+# a refusal to start (never a server whose every page is a 500).
+SECRET_KEY = env.str("SECRET_KEY", default="") or DEFAULT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEFAULT_SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off (it is empty or the published dev key)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = "getiickets"
 
 INSTALLED_APPS = [
@@ -331,13 +336,44 @@ TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
 TWILIO_API_BASE_URL = env.str("TWILIO_API_BASE_URL", default="")  # a local stand-in in tests
 
 # --- Paystack --------------------------------------------------------------------
-PAYSTACK_SECRET_KEY = env.str("PAYSTACK_SECRET_KEY", default="sk_test_sandbox_not_a_real_key")
-PAYSTACK_PUBLIC_KEY = env.str("PAYSTACK_PUBLIC_KEY", default="pk_test_sandbox")
-# No base URL set means the offline sandbox mounted at /sandbox/paystack in this app.
-PAYSTACK_BASE_URL = env.str("PAYSTACK_BASE_URL", default=f"{SITE_URL}/sandbox/paystack")
+# No base URL means the offline sandbox mounted at /sandbox/paystack in this app. With DEBUG
+# off the sandbox must be asked for (PAYSTACK_SANDBOX=true, a sandbox deployment: every page
+# says so), and the key that signs and checks webhooks is never empty or published.
+SANDBOX_SECRET_KEY = "sk_test_sandbox_not_a_real_key"  # noqa: S105 - refused in production
+_paystack_url = env.str("PAYSTACK_BASE_URL", default="")
+PAYSTACK_SECRET_KEY = env.str("PAYSTACK_SECRET_KEY", default="")
 PAYSTACK_SANDBOX = env.bool(
-    "PAYSTACK_SANDBOX", default=PAYSTACK_BASE_URL.endswith("/sandbox/paystack")
+    "PAYSTACK_SANDBOX",
+    default=_paystack_url.endswith("/sandbox/paystack")
+    or not (_paystack_url or PAYSTACK_SECRET_KEY),
 )
+PAYSTACK_BASE_URL = _paystack_url or (
+    f"{SITE_URL}/sandbox/paystack" if PAYSTACK_SANDBOX else "https://api.paystack.co"
+)
+PAYSTACK_PUBLIC_KEY = env.str("PAYSTACK_PUBLIC_KEY", default="") or "pk_test_sandbox"
+if DEBUG:
+    PAYSTACK_SECRET_KEY = PAYSTACK_SECRET_KEY or SANDBOX_SECRET_KEY
+elif PAYSTACK_SANDBOX and not env.bool("PAYSTACK_SANDBOX", default=False):
+    raise ImproperlyConfigured(
+        "DEBUG is off but no Paystack is configured, so the Paystack sandbox would be "
+        "mounted: set PAYSTACK_SECRET_KEY (and PAYSTACK_PUBLIC_KEY) for real Paystack, or "
+        "PAYSTACK_SANDBOX=true for a sandbox deployment where no money moves."
+    )
+elif PAYSTACK_SANDBOX and not PAYSTACK_SECRET_KEY:
+    # A sandbox deployment's own key, secret because SECRET_KEY is, the same in every process.
+    PAYSTACK_SECRET_KEY = (
+        "sk_test_sandbox_"
+        + hashlib.sha256(f"paystack-sandbox:{SECRET_KEY}".encode()).hexdigest()[:32]
+    )
+elif not PAYSTACK_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PAYSTACK_SECRET_KEY must be set when DEBUG is off: it authenticates every Paystack "
+        "call and signs the webhooks (or set PAYSTACK_SANDBOX=true for a sandbox deployment)."
+    )
+if not DEBUG and PAYSTACK_SECRET_KEY == SANDBOX_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "PAYSTACK_SECRET_KEY is the published sandbox key: anyone could sign webhooks with it."
+    )
 PAYSTACK_TIMEOUT_SECONDS = env.float("PAYSTACK_TIMEOUT_SECONDS", default=10.0)
 PAYSTACK_WEBHOOK_MAX_BYTES = 64 * 1024
 # A call to Paystack, Brevo, Twilio or S3 inside a database transaction raises (getiickets/

@@ -26,6 +26,8 @@ print(json.dumps({
     "private": settings.STORAGES["private"]["BACKEND"],
     "sandbox": settings.PAYSTACK_SANDBOX,
     "paystack": settings.PAYSTACK_BASE_URL,
+    "paystack_key": settings.PAYSTACK_SECRET_KEY,
+    "secret_key": settings.SECRET_KEY,
     "tz": settings.TIME_ZONE,
     "hsts": getattr(settings, "SECURE_HSTS_SECONDS", 0),
     "secure_cookies": getattr(settings, "SESSION_COOKIE_SECURE", False),
@@ -79,14 +81,71 @@ def test_the_environment_switches_each_real_service_on():
     assert s["sandbox"] is False
 
 
+PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "a-real-secret-from-the-environment-0123456789"}
+LIVE_PAYSTACK = {"PAYSTACK_SECRET_KEY": "sk_live_from_the_dashboard", "PAYSTACK_PUBLIC_KEY": "pk_x"}
+
+
+def refused(result, *phrases):
+    assert result.returncode != 0, result.stdout
+    assert "ImproperlyConfigured" in result.stderr
+    return all(phrase in result.stderr for phrase in phrases)
+
+
 def test_production_refuses_the_default_secret_key():
-    result = probe(DEBUG="false")
-    assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert refused(probe(DEBUG="false", **LIVE_PAYSTACK), "SECRET_KEY must be set")
+
+
+def test_production_refuses_an_empty_secret_key_line():
+    # `SECRET_KEY=` in .env arrives as an empty variable, exactly like this.
+    assert refused(probe(DEBUG="false", SECRET_KEY="", **LIVE_PAYSTACK), "SECRET_KEY must be set")
+
+
+def test_in_development_an_empty_secret_key_line_falls_back_to_the_dev_key():
+    result = probe(SECRET_KEY="")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["secret_key"]
+
+
+def test_production_refuses_to_mount_the_sandbox_unless_asked():
+    assert refused(probe(**PRODUCTION), "PAYSTACK_SANDBOX=true", "PAYSTACK_SECRET_KEY")
+
+
+def test_production_refuses_real_paystack_with_an_empty_key():
+    result = probe(
+        **PRODUCTION, PAYSTACK_BASE_URL="https://api.paystack.co", PAYSTACK_SECRET_KEY=""
+    )
+    assert refused(result, "PAYSTACK_SECRET_KEY must be set")
+
+
+def test_production_refuses_the_published_sandbox_key_even_for_a_sandbox_deployment():
+    result = probe(
+        **PRODUCTION, PAYSTACK_SANDBOX="true", PAYSTACK_SECRET_KEY="sk_test_sandbox_not_a_real_key"
+    )
+    assert refused(result, "published sandbox key")
+
+
+def test_a_sandbox_deployment_starts_with_a_webhook_key_of_its_own():
+    result = probe(**PRODUCTION, PAYSTACK_SANDBOX="true")
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["sandbox"] is True and s["paystack"].endswith("/sandbox/paystack")
+    assert s["paystack_key"] not in ("", "sk_test_sandbox_not_a_real_key")
+    again = json.loads(probe(**PRODUCTION, PAYSTACK_SANDBOX="true").stdout)
+    assert again["paystack_key"] == s["paystack_key"]  # every process signs alike
+    other = probe(**{**PRODUCTION, "SECRET_KEY": "another-secret-0123456789"}, PAYSTACK_SANDBOX="1")
+    assert json.loads(other.stdout)["paystack_key"] != s["paystack_key"]
+
+
+def test_production_with_paystack_keys_talks_to_paystack_and_mounts_no_sandbox():
+    result = probe(**PRODUCTION, **LIVE_PAYSTACK)
+    assert result.returncode == 0, result.stderr
+    s = json.loads(result.stdout)
+    assert s["sandbox"] is False and s["paystack"] == "https://api.paystack.co"
+    assert s["paystack_key"] == "sk_live_from_the_dashboard"
 
 
 def test_production_turns_on_secure_cookies_and_hsts():
-    result = probe(DEBUG="false", SECRET_KEY="a-real-secret-from-the-environment-0123456789")
+    result = probe(**PRODUCTION, **LIVE_PAYSTACK)
     assert result.returncode == 0, result.stderr
     s = json.loads(result.stdout)
     assert s["debug"] is False
