@@ -248,3 +248,9 @@ class Seat(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def place(self) -> str:
+        """Where the seat is, in words no two sections share: "Balcony · Row A · Seat 4"
+        (load the section with the seat)."""
+        return f"{self.section.name} · Row {self.row_label} · Seat {self.number}"

@@ -7,7 +7,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -15,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from getiickets.errors import DomainError
 from orders.models import Order
-from tickets import fulfilment, pdf, qr, transfers
+from tickets import dashboard, fulfilment, pdf, qr, transfers
 from tickets.models import Ticket, TicketTransfer
 
 RESEND_RATE = "3/h"
@@ -38,31 +37,18 @@ def _safe_next(request, default: str) -> str:
 
 @login_required
 def tickets(request):
-    now = timezone.now()
-    mine = _my_tickets(request.user)
-    preparing = [
-        order
-        for order in Order.objects.filter(buyer=request.user, status=Order.Status.PAID)
-        .select_related("event")
-        .order_by("-paid_at", "-created_at")[:20]
-        if not fulfilment.tickets_ready(order)
-    ]
-    outgoing = {
-        t.ticket_id: t
-        for t in TicketTransfer.objects.filter(
-            sender=request.user, status=TicketTransfer.Status.PENDING
-        )
-    }
-    upcoming = list(mine.filter(event__ends_at__gte=now).order_by("event__starts_at", "pk"))
-    for ticket in upcoming:
-        ticket.pending_transfer = outgoing.get(ticket.pk)
+    """Upcoming events with their tickets grouped by order; past events folded below."""
+    page, groups = dashboard.upcoming(request.user, request.GET.get("page"))
+    past_page, past = dashboard.past(request.user, request.GET.get("past"))
     return render(
         request,
         "tickets/dashboard/tickets.html",
         {
-            "upcoming": upcoming,
-            "past": mine.filter(event__ends_at__lt=now).order_by("-event__starts_at")[:50],
-            "preparing": preparing,
+            "page": page,
+            "groups": groups,
+            "past_page": past_page,
+            "past": past,
+            "preparing": dashboard.preparing(request.user),
         },
     )
 
@@ -158,11 +144,7 @@ def orders(request):
     return render(
         request,
         "tickets/dashboard/orders.html",
-        {
-            "orders": Order.objects.filter(buyer=request.user)
-            .select_related("event")
-            .order_by("-created_at")[:100]
-        },
+        {"page": dashboard.orders(request.user, request.GET.get("page"))},
     )
 
 

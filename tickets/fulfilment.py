@@ -3,6 +3,7 @@
 import logging
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from getiickets.celery import app as celery_app
 from getiickets.errors import DomainError
@@ -76,12 +77,36 @@ def on_order_paid(sender=None, order_id=None, **kwargs):
     enqueue_fulfilment(order_id)
 
 
+def with_ticket_state(orders):
+    """Orders annotated with what `tickets_ready` and `tickets_stuck` read, so a page of
+    orders costs one query however many there are."""
+    from tickets.models import Ticket
+
+    pdf = DeliveryLog.objects.filter(order=OuterRef("pk"), channel=DeliveryLog.Channel.PDF)
+    return orders.annotate(
+        tickets_issued=Exists(Ticket.objects.filter(order=OuterRef("pk"))),
+        pdf_sent=Exists(pdf.filter(state=DeliveryLog.State.SENT)),
+        pdf_failed=Exists(pdf.filter(state=DeliveryLog.State.FAILED)),
+    )
+
+
 def tickets_ready(order: Order) -> bool:
     """Issued and the PDF is stored: what the "being prepared" state waits for."""
+    if hasattr(order, "tickets_issued"):
+        return order.tickets_issued and order.pdf_sent
     if not order.tickets.exists():
         return False
     return order.delivery_logs.filter(
         channel=DeliveryLog.Channel.PDF, state=DeliveryLog.State.SENT
+    ).exists()
+
+
+def tickets_stuck(order: Order) -> bool:
+    """The PDF failed: the buyer is told support is on it instead of "being prepared"."""
+    if hasattr(order, "pdf_failed"):
+        return order.pdf_failed
+    return order.delivery_logs.filter(
+        channel=DeliveryLog.Channel.PDF, state=DeliveryLog.State.FAILED
     ).exists()
 
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import TicketTypeFactory
+from tests.factories import TicketTypeFactory, UserFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -54,3 +54,36 @@ def test_the_catalogue_filters_fold_behind_a_button_on_a_phone(
     wide = page_factory({"width": 1280, "height": 900})
     wide.goto(f"{live_server.url}/events")
     assert wide.get_by_label("City").is_visible()
+
+
+def _sign_in(page, live_server, user):
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+def test_the_dashboard_groups_tickets_by_event_and_folds_the_past(
+    live_server, page_factory, screenshot
+):
+    from tests.fulfilment.test_dashboard_pages import buy
+
+    buyer = UserFactory(full_name="Ada Obi")
+    for days in (3, 9):
+        buy(buyer, days=days, quantity=2)
+    for days in range(-30, -3, 3):
+        buy(buyer, days=days, quantity=1)
+    page = page_factory(PHONE_390)
+    _sign_in(page, live_server, buyer)
+    page.goto(f"{live_server.url}/dashboard/tickets")
+    assert page.locator("article.event-tickets").count() == 2
+    expect(page.get_by_text("Past events (9)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "buyer-phone-dashboard-tickets")
+    page.goto(f"{live_server.url}/dashboard/orders")
+    assert page.locator(".order-card").count() == 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "buyer-phone-dashboard-orders")

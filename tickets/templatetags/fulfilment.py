@@ -11,13 +11,15 @@ def order_ticket_state(order):
     """What tickets/_order_tickets.html needs from an order, so any page can include it."""
     tickets = (
         order.tickets.exclude(status=Ticket.Status.VOID)
-        .select_related("ticket_type", "seat", "holder", "replaced_by__holder")
+        .select_related("ticket_type", "seat__section", "holder", "replaced_by__holder")
         .order_by("order_item_id", "pk")
     )
     return {
         "ready": fulfilment.tickets_ready(order),
-        "stuck": order.delivery_logs.filter(channel="pdf", state="failed").exists(),
-        "paid": order.status == order.Status.PAID,
+        "stuck": fulfilment.tickets_stuck(order),
+        # After a partial refund the tickets still valid stay on show.
+        "paid": order.status in (order.Status.PAID, order.Status.PARTIALLY_REFUNDED),
+        "pdf": order.status == order.Status.PAID,
         "tickets": [t for t in tickets if t.status == Ticket.Status.VALID]
         + [t for t in tickets if t.status == Ticket.Status.TRANSFERRED],
     }
