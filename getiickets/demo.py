@@ -48,9 +48,28 @@ SEEDERS = [
 ]
 
 
-@transaction.atomic
 def seed_all(stdout=None):
-    for path in SEEDERS:
-        import_string(path)()
-        if stdout:
-            stdout.write(f"seeded: {path}")
+    with transaction.atomic():
+        for path in SEEDERS:
+            import_string(path)()
+    if stdout:
+        stdout.write(summary())
+
+
+def summary() -> str:
+    """What the demo holds, in a few lines (the seed prints this, never the emails)."""
+    from events.models import Event, TicketType
+    from orders.models import Order
+    from tickets.models import Ticket
+
+    events = Event.objects.all()
+    published = events.filter(status=Event.Status.PUBLISHED).count()
+    return "\n".join(
+        [
+            f"Demo data: {events.count()} events ({published} published), "
+            f"{TicketType.objects.count()} ticket types, "
+            f"{Order.objects.filter(status=Order.Status.PAID).count()} paid orders, "
+            f"{Ticket.objects.count()} tickets issued.",
+            "No email or SMS was sent for the demo orders.",
+        ]
+    )

@@ -324,9 +324,7 @@ if BREVO_API_KEY:
     if env.str("BREVO_API_URL", default=""):
         ANYMAIL["BREVO_API_URL"] = env.str("BREVO_API_URL")
 else:
-    EMAIL_BACKEND = env.str(
-        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-    )
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="getiickets.mail.ConsoleEmailBackend")
     ANYMAIL = {}
 
 # --- SMS (Twilio) ----------------------------------------------------------------

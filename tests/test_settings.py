@@ -53,7 +53,7 @@ def test_nothing_set_gives_the_embedded_defaults():
     assert s["db"] == "django.db.backends.sqlite3"
     assert s["cache"].endswith("LocMemCache")
     assert s["eager"] is True
-    assert s["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["email"] == "getiickets.mail.ConsoleEmailBackend"
     assert s["storage"].endswith("FileSystemStorage")
     assert s["sandbox"] is True and s["paystack"].endswith("/sandbox/paystack")
     assert s["tz"] == "Africa/Lagos"

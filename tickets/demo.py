@@ -1,5 +1,7 @@
 """Demo seeding for fulfilment: the demo buyer has tickets to look at on /dashboard/tickets."""
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -58,4 +60,14 @@ def seed_fulfilled_order():
                 )
     for order in Order.objects.filter(buyer=buyer, status=Order.Status.PAID):
         if not fulfilment.tickets_ready(order):
-            fulfilment.enqueue_fulfilment(order.pk)  # after commit: seed_all is atomic
+            # After commit (seed_all is atomic): no transaction open while the PDF is stored.
+            transaction.on_commit(partial(_issue_without_sending, order.pk))
+
+
+def _issue_without_sending(order_id: int) -> None:
+    """Demo tickets are issued and their PDF stored, but nobody is emailed or texted: the
+    demo buyer reads them on /dashboard/tickets (and "send it again" still works)."""
+    from tickets import delivery, issuing
+
+    issuing.issue_tickets(order_id=order_id)
+    delivery.store_pdf(order_id=order_id)
