@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "insecure-dev-key-change-me"  # noqa: S105 - refused when DEBUG is off
@@ -394,7 +395,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# Queues, in the order a worker takes from them ("priority" strategy): the confirmation
+# path (issue tickets, email, SMS) first, then everything else, then PDF rendering. A worker
+# started without -Q consumes all three. Within a queue, a lower priority number goes first.
+CELERY_TASK_QUEUES = (
+    Queue("confirmations", routing_key="confirmations"),
+    Queue("celery", routing_key="celery"),
+    Queue("pdfs", routing_key="pdfs"),
+)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "tickets.fulfilment.issue_tickets": {"queue": "confirmations"},
+    "tickets.fulfilment.send_confirmation_email": {"queue": "confirmations"},
+    "tickets.fulfilment.send_sms": {"queue": "confirmations"},
+    "tickets.fulfilment.render_order_pdf": {"queue": "pdfs"},
+    "tickets.fulfilment.refresh_order_pdf": {"queue": "pdfs"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 600,
+    "queue_order_strategy": "priority",
+    "priority_steps": list(range(10)),
+    "sep": ":",
+}
+CELERY_TASK_DEFAULT_PRIORITY = 5
+# Worker children are replaced after this many tasks or once they pass this resident size
+# (KiB), so a burst of PDF rendering cannot grow them without bound.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000)
 # How long a delivery attempt owns its outbox row: longer than any provider call may take
 # (Brevo, Twilio, SMTP time out well within it), shorter than the broker's visibility timeout.
 DELIVERY_LEASE_SECONDS = env.int("DELIVERY_LEASE_SECONDS", default=300)

@@ -105,7 +105,7 @@ def preparing(user) -> list[Order]:
     """Paid orders whose tickets are still being issued (the newest few)."""
     orders = fulfilment.with_ticket_state(
         Order.objects.filter(buyer=user, status=Order.Status.PAID).select_related("event")
-    ).filter(Q(tickets_issued=False) | Q(pdf_sent=False), pdf_failed=False)
+    ).filter(tickets_issued=False, pdf_failed=False)
     return list(orders.order_by("-paid_at", "-pk")[:PREPARING_SHOWN])
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -14,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from getiickets.errors import DomainError
 from orders.models import Order
-from tickets import dashboard, fulfilment, pdf, qr, transfers
+from tickets import dashboard, delivery, fulfilment, pdf, qr, transfers
 from tickets.models import Ticket, TicketTransfer
 
 RESEND_RATE = "3/h"
@@ -167,8 +167,14 @@ def order_pdf(request, reference: str):
     order = _my_order(request, reference)
     storage = pdf.private_storage()
     path = pdf.order_pdf_path(order)
-    if order.status != Order.Status.PAID or not storage.exists(path):
+    if order.status != Order.Status.PAID or not fulfilment.tickets_ready(order):
         raise Http404("The tickets for this order are not ready.")
+    unstored = delivery.ensure_pdf(order=order)
+    if unstored is not None:  # a worker is storing it this instant: this copy is not kept
+        response = HttpResponse(unstored, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="tickets-{reference}.pdf"'
+        patch_cache_control(response, private=True, no_store=True)
+        return response
     if getattr(storage, "querystring_auth", False) and hasattr(storage, "bucket_name"):
         # S3: a presigned URL that expires in minutes; the bucket stays private.
         url = storage.url(

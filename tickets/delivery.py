@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from getiickets.external import ensure_outside_transaction
@@ -179,6 +180,24 @@ def store_pdf(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
     return run_step(order_id=order_id, channel="pdf", kind=kind, recipient="", action=action)
 
 
+def ensure_pdf(*, order: Order) -> bytes | None:
+    """The PDF asked for before its queue got to it is rendered and stored now (the outbox
+    step is then done). Returns the bytes only when a worker holds the step this instant."""
+    if pdf.order_pdf_stored(order):
+        return None
+    try:
+        store_pdf(order_id=order.pk)
+    except StepInFlight:
+        return pdf.render_pdf_bytes(order=order, tickets=list(pdf.pdf_tickets(order)))
+    return None
+
+
+def draw_qr_codes(*, order_id: int) -> None:
+    """Draw and store each ticket's QR once, for the email and the PDF to share."""
+    order = Order.objects.get(pk=order_id)
+    pdf.store_qr_codes(pdf.pdf_tickets(order))
+
+
 def refresh_pdf(*, order_id: int) -> None:
     """After a transfer the order's PDF must no longer carry the ticket given away."""
     pdf.store_order_files(order_id=order_id)
@@ -228,24 +247,27 @@ def _order_context(order: Order) -> dict:
         "site_url": settings.SITE_URL,
         "dashboard_url": f"{settings.SITE_URL}/dashboard/tickets",
         "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
+        "pdf_url": settings.SITE_URL + reverse("dashboard:order_pdf", args=[order.reference]),
     }
 
 
 def send_confirmation_email(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
+    """The first message: every ticket's QR code attached, and a link to the PDF (which is
+    rendered on another queue, or on the first download if that comes sooner)."""
     order = Order.objects.select_related("event", "event__venue", "buyer").get(pk=order_id)
 
     def action(entry):
-        data = pdf.read_order_pdf(order)
-        if data is None:
-            pdf.store_order_files(order_id=order.pk)
-            data = pdf.read_order_pdf(order)
+        context = _order_context(order)
+        images = pdf.store_qr_codes(context["tickets"])
         return _send_email(
             entry=entry,
             to=order.email,
             subject=f"Your tickets for {order.event.title} ({order.reference})",
             template="ticket_confirmation",
-            context=_order_context(order),
-            attachments=[(f"tickets-{order.reference}.pdf", data, "application/pdf")],
+            context=context,
+            attachments=[
+                (f"ticket-{t.pk}-qr.png", images[t.pk], "image/png") for t in context["tickets"]
+            ],
         )
 
     return run_step(

@@ -61,19 +61,16 @@ def issue_tickets(order_id: int) -> int:
     from tickets import fulfilment
 
     _paid_or_stop(order_id)
-    issued = len(issuing.issue_tickets(order_id=order_id))
+    tickets = issuing.issue_tickets(order_id=order_id)
+    delivery.draw_qr_codes(order_id=order_id)
     fulfilment.after_issuing(order_id)
-    return issued
+    return len(tickets)
 
 
 @shared_task(name="tickets.fulfilment.render_order_pdf", base=DeliveryTask, **RETRY)
 def render_order_pdf(order_id: int, kind: str = "confirmation") -> str:
-    from tickets import fulfilment
-
     _paid_or_stop(order_id)
-    state = delivery.store_pdf(order_id=order_id, kind=kind).state
-    fulfilment.after_pdf(order_id, kind)
-    return state
+    return delivery.store_pdf(order_id=order_id, kind=kind).state
 
 
 render_order_pdf.channel = "pdf"

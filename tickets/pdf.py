@@ -1,6 +1,14 @@
-"""One PDF per order, a page per ticket, stored in the private storage at a fixed path."""
+"""One PDF per order, a page per ticket, stored in the private storage at a fixed path.
 
+Each ticket's QR code is drawn once, when the ticket is issued (`store_qr_codes`), and
+stored as a PNG that both the confirmation email and the PDF use. The PDF's stylesheet and
+font configuration are prepared once per process.
+"""
+
+import base64
+import functools
 import logging
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -9,6 +17,8 @@ from django.template.loader import render_to_string
 from orders.models import Order
 from tickets import qr
 from tickets.models import Ticket
+
+STYLESHEET = Path(__file__).parent / "templates" / "tickets" / "pdf" / "order.css"
 
 
 def private_storage():
@@ -32,32 +42,66 @@ def pdf_tickets(order: Order):
     )
 
 
-def render_pdf_bytes(*, order: Order, tickets) -> bytes:
-    from weasyprint import HTML  # heavy import: only where a PDF is made
-
-    pages = [{"ticket": t, "qr": qr.png_data_uri(t.qr_payload, scale=10)} for t in tickets]
-    html = render_to_string(
-        "tickets/pdf/order.html", {"order": order, "event": order.event, "pages": pages}
-    )
-    return HTML(string=html).write_pdf()
-
-
 def _overwrite(storage, path: str, data: bytes) -> str:
     if storage.exists(path):
         storage.delete(path)
     return storage.save(path, ContentFile(data))
 
 
-def store_order_files(*, order_id: int) -> str:
-    """Render and store the order's PDF and each ticket's QR PNG; returns the PDF's path.
+def _read(storage, path: str) -> bytes | None:
+    if not storage.exists(path):
+        return None
+    with storage.open(path, "rb") as fh:
+        return fh.read()
 
-    Re-running overwrites the same names (the caller serialises runs per order).
+
+def store_qr_codes(tickets) -> dict[int, bytes]:
+    """Each ticket's QR PNG by ticket id: read when stored, drawn (once) and stored when not."""
+    storage = private_storage()
+    images = {}
+    for ticket in tickets:
+        path = ticket_qr_path(ticket)
+        data = _read(storage, path)
+        if data is None:
+            data = qr.png(ticket.qr_payload, scale=qr.PRINT_SCALE)
+            _overwrite(storage, path, data)
+        images[ticket.pk] = data
+    return images
+
+
+@functools.cache
+def _weasyprint_setup():
+    """The parsed stylesheet and font configuration, shared by every PDF of this process."""
+    from weasyprint import CSS  # heavy import: only where a PDF is made
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return CSS(string=STYLESHEET.read_text(), font_config=fonts), fonts
+
+
+def render_pdf_bytes(*, order: Order, tickets) -> bytes:
+    from weasyprint import HTML
+
+    images = store_qr_codes(tickets)
+    pages = [
+        {"ticket": t, "qr": "data:image/png;base64," + base64.b64encode(images[t.pk]).decode()}
+        for t in tickets
+    ]
+    html = render_to_string(
+        "tickets/pdf/order.html", {"order": order, "event": order.event, "pages": pages}
+    )
+    stylesheet, fonts = _weasyprint_setup()
+    return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+
+
+def store_order_files(*, order_id: int) -> str:
+    """Render and store the order's PDF (and any QR PNG not stored yet); returns the path.
+
+    Re-running overwrites the same name (the caller serialises runs per order).
     """
     order = Order.objects.select_related("event", "event__venue").get(pk=order_id)
     tickets = list(pdf_tickets(order))
     storage = private_storage()
-    for ticket in tickets:
-        _overwrite(storage, ticket_qr_path(ticket), qr.png(ticket.qr_payload))
     path = order_pdf_path(order)
     stored = _overwrite(storage, path, render_pdf_bytes(order=order, tickets=tickets))
     if stored != path:  # a concurrent writer slipped in; keep one file at the fixed name
@@ -65,13 +109,12 @@ def store_order_files(*, order_id: int) -> str:
     return path
 
 
+def order_pdf_stored(order: Order) -> bool:
+    return private_storage().exists(order_pdf_path(order))
+
+
 def read_order_pdf(order: Order) -> bytes | None:
-    storage = private_storage()
-    path = order_pdf_path(order)
-    if not storage.exists(path):
-        return None
-    with storage.open(path, "rb") as fh:
-        return fh.read()
+    return _read(private_storage(), order_pdf_path(order))
 
 
 # weasyprint logs every layout step at INFO; keep worker logs about our work.

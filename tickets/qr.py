@@ -4,6 +4,10 @@ import io
 
 import segno
 
+# The stored PNG (email attachment and PDF): 8 px a module is sharp on a phone and, scaled to
+# 70 mm with `image-rendering: pixelated`, in print.
+PRINT_SCALE = 8
+
 
 def make(payload: str) -> segno.QRCode:
     # Error correction "M": survives a cracked screen or a crease in the printout.
@@ -23,7 +27,3 @@ def png(payload: str, *, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     make(payload).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
-
-
-def png_data_uri(payload: str, *, scale: int = 8) -> str:
-    return make(payload).png_data_uri(scale=scale, border=4)

@@ -178,3 +178,17 @@ def test_when_the_pdf_step_failed_for_good_the_page_stops_polling_and_says_so(si
     DeliveryLog.objects.create(order=order, channel="pdf", state="failed", last_error="x")
     fragment = signed_in.get(f"/dashboard/orders/{order.reference}/tickets").text
     assert "could not prepare your tickets yet" in fragment and "hx-trigger" not in fragment
+
+
+def test_the_pdf_asked_for_before_its_queue_got_to_it_is_rendered_then_kept(signed_in, buyer):
+    order = OrderFactory(buyer=buyer, items=2)
+    issuing.issue_tickets(order_id=order.pk)  # confirmed; the PDF queue has not run yet
+
+    response = signed_in.get(f"/dashboard/orders/{order.reference}/pdf")
+    assert response.status_code == 200
+    first = b"".join(response.streaming_content)
+    assert first.startswith(b"%PDF")
+    assert order.delivery_logs.get(channel="pdf").state == "sent"  # the queue's step is done
+
+    again = signed_in.get(f"/dashboard/orders/{order.reference}/pdf")
+    assert b"".join(again.streaming_content) == first  # the stored copy, not a new render

@@ -1,8 +1,12 @@
 """Email and SMS reach the buyer once, through the real clients and local stand-ins."""
 
+import base64
+import io
 import logging
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from tests.factories import OrderFactory, UserFactory
 from tickets import delivery, fulfilment, issuing
@@ -31,7 +35,9 @@ def run_chain(order):
     fulfilment.start_fulfilment(order.pk)
 
 
-def test_a_paid_order_sends_one_email_with_the_pdf_and_one_sms(order, brevo, twilio):
+def test_a_paid_order_sends_one_email_with_the_qr_codes_and_pdf_link_and_one_sms(
+    order, brevo, twilio
+):
     run_chain(order)
 
     [email] = brevo.messages
@@ -39,8 +45,12 @@ def test_a_paid_order_sends_one_email_with_the_pdf_and_one_sms(order, brevo, twi
     assert "Afro Nation" in email["subject"] and order.reference in email["subject"]
     assert "Afro Nation" in email["textContent"]
     assert "Open my tickets" in email["htmlContent"]
-    [attachment] = email["attachment"]
-    assert attachment["name"] == f"tickets-{order.reference}.pdf"
+    tickets = list(order.tickets.order_by("pk"))
+    assert [a["name"] for a in email["attachment"]] == [f"ticket-{t.pk}-qr.png" for t in tickets]
+    for attachment, ticket in zip(email["attachment"], tickets, strict=True):
+        image = Image.open(io.BytesIO(base64.b64decode(attachment["content"])))
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [ticket.qr_payload]
+    assert f"/dashboard/orders/{order.reference}/pdf" in email["htmlContent"]
     assert email["headers"]["idempotencyKey"]
 
     [sms] = twilio.messages

@@ -135,7 +135,7 @@ def assert_exactly_one_of_each(order, brevo, twilio, private_root):
     assert (folder / f"tickets-{order.reference}.pdf").read_bytes().startswith(b"%PDF")
     assert len(brevo.to(order.email)) == 1, brevo.requests
     [email] = brevo.messages
-    assert email["attachment"][0]["name"] == f"tickets-{order.reference}.pdf"
+    assert [a["name"] for a in email["attachment"]] == [f"ticket-{t.pk}-qr.png" for t in tickets]
     assert len(twilio.messages) == 1, twilio.requests
     assert order.reference in twilio.messages[0]["body"]
     assert DeliveryLog.objects.filter(order=order).count() == 3

@@ -10,6 +10,7 @@ import os
 from getiickets.celery import app
 
 app.conf.broker_transport_options = {
+    **app.conf.broker_transport_options,
     "visibility_timeout": int(os.environ.get("GT_VISIBILITY_TIMEOUT", "600")),
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
