@@ -22,7 +22,7 @@ RESEND_RATE = "3/h"
 
 def _my_tickets(user):
     return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID).select_related(
-        "event", "event__venue", "ticket_type", "seat", "order"
+        "event", "event__venue", "ticket_type", "seat__section", "order"
     )
 
 
@@ -62,6 +62,15 @@ def ticket_qr(request, pk: int):
         {"ticket": ticket, "qr_svg": qr.svg(ticket.qr_payload)},
     )
     # Kept by the phone for the day: it opens again at the gate without a signal.
+    patch_cache_control(response, private=True, max_age=12 * 3600)
+    return response
+
+
+@login_required
+def ticket_qr_svg(request, pk: int):
+    """The QR code alone, as an image (the success page shows one per ticket)."""
+    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    response = HttpResponse(qr.svg(ticket.qr_payload), content_type="image/svg+xml")
     patch_cache_control(response, private=True, max_age=12 * 3600)
     return response
 
@@ -160,6 +169,16 @@ def _my_order(request, reference: str) -> Order:
 def order_tickets(request, reference: str):
     """The htmx-polled fragment: "being prepared" until the tickets are ready."""
     return render(request, "tickets/_order_tickets.html", {"order": _my_order(request, reference)})
+
+
+@login_required
+def order_passes(request, reference: str):
+    """The success page's htmx-polled fragment: progress, then the tickets' QR codes."""
+    response = render(
+        request, "tickets/_order_passes.html", {"order": _my_order(request, reference)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

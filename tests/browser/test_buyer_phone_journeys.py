@@ -87,3 +87,31 @@ def test_the_dashboard_groups_tickets_by_event_and_folds_the_past(
     assert page.locator(".order-card").count() == 11
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "buyer-phone-dashboard-orders")
+
+
+def test_the_success_page_turns_into_the_tickets_without_a_reload(
+    live_server, page_factory, screenshot
+):
+    from tests.factories import OrderFactory
+    from tickets import fulfilment
+
+    buyer = UserFactory(full_name="Ada Obi", email="ada@example.ng", phone="+2348031234567")
+    order = OrderFactory(buyer=buyer, items=2, event__title="Gidi Fest", phone="+2348031234567")
+    page = page_factory(PHONE_390)
+    _sign_in(page, live_server, buyer)
+    page.goto(f"{live_server.url}/checkout/success?reference={order.reference}")
+    expect(page.get_by_text("Issuing your tickets")).to_be_visible()
+    screenshot(page, "buyer-phone-success-issuing")
+    page.evaluate("window.__sameDocument = true")
+    fulfilment.start_fulfilment(order.pk)
+    expect(page.locator(".pass img")).to_have_count(2, timeout=10_000)
+    expect(page.get_by_text("2 tickets issued")).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True  # no reload
+    for image in page.locator(".pass img").all():
+        image.scroll_into_view_if_needed()
+        expect(image).to_have_js_property("complete", True)
+        assert image.evaluate("i => i.naturalWidth") > 0
+    expect(page.get_by_role("link", name="Add to calendar")).to_be_visible()
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(page.get_by_text("Emailed to ada@example.ng")).to_be_visible()
+    screenshot(page, "buyer-phone-success-tickets")

@@ -58,6 +58,7 @@ def site():
         "buyer": [
             f"/checkout?hold={hold.pk}",
             f"/orders/{preparing.reference}",
+            f"/checkout/success?reference={preparing.reference}",
             "/dashboard/tickets",
         ],
         "organizer": [f"/organizer/events/{seated.pk}/seats", f"/organizer/events/{ga.pk}/refunds"],

@@ -28,3 +28,33 @@ def order_ticket_state(order):
 @register.simple_tag
 def delivery_logs(order):
     return list(order.delivery_logs.order_by("created_at", "pk"))
+
+
+@register.simple_tag
+def order_passes(order):
+    """What tickets/_order_passes.html shows after payment: the tickets once issued, and
+    where the confirmation went (email, SMS) with each delivery's state."""
+    ready = fulfilment.tickets_ready(order)
+    tickets = []
+    if ready:
+        tickets = list(
+            order.tickets.filter(status=Ticket.Status.VALID)
+            .select_related("ticket_type", "seat__section")
+            .order_by("order_item_id", "pk")
+        )
+    sent = {
+        log.channel: log
+        for log in order.delivery_logs.filter(kind="confirmation").exclude(channel="pdf")
+    }
+    unsettled = {"pending", "sending"}
+    return {
+        "ready": ready,
+        "stuck": fulfilment.tickets_stuck(order),
+        "tickets": tickets,
+        "email": sent.get("email"),
+        "sms": sent.get("sms"),
+        # Keep polling until the tickets are shown and both messages have an outcome.
+        "polling": not ready
+        or any(log.state in unsettled for log in sent.values())
+        or "email" not in sent,
+    }
