@@ -39,7 +39,9 @@ def set_active_role(request, role: str) -> None:
     age = session_age(role)
     request.session[SESSION_KEY] = role
     request.session[DEADLINE_KEY] = (timezone.now() + age).timestamp()
-    request.session.set_expiry(int(age.total_seconds()))
+    # The stored session and its cookie outlive the deadline a little, so the next visit
+    # finds it, is signed out by the deadline check and told why (not silently anonymous).
+    request.session.set_expiry(int((age + settings.SESSION_NOTICE_GRACE).total_seconds()))
     viewer.remember(request, request.user)
     request.active_role = role
 

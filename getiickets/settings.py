@@ -165,7 +165,10 @@ CACHES["local"] = {
 # Session length follows the active role (accounts.middleware.ActiveRoleMiddleware).
 BUYER_SESSION_AGE = timedelta(hours=8)
 ORGANIZER_SESSION_AGE = timedelta(hours=2)
-SESSION_COOKIE_AGE = int(BUYER_SESSION_AGE.total_seconds())
+# A session is ended by its role's deadline; the store and cookie last this much longer so
+# the next visit can say "you were signed out after 8 hours" (accounts.roles).
+SESSION_NOTICE_GRACE = timedelta(hours=1)
+SESSION_COOKIE_AGE = int((BUYER_SESSION_AGE + SESSION_NOTICE_GRACE).total_seconds())
 
 # A rate limiter that cannot count lets the request through rather than refuse everyone.
 RATELIMIT_FAIL_OPEN = True
