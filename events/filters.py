@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from events import services
 from events.models import Event
+from events.validators import validate_sane_date
 
 WHEN_CHOICES = [
     ("today", "Today"),
@@ -42,10 +43,16 @@ class EventFilter(django_filters.FilterSet):
         choices=WHEN_CHOICES, method="filter_when", label="When", empty_label="Any date"
     )
     date_from = django_filters.DateFilter(
-        method="filter_from", label="From", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validate_sane_date],
+        method="filter_from",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        method="filter_to", label="To", widget=forms.DateInput(attrs={"type": "date"})
+        validators=[validate_sane_date],
+        method="filter_to",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method="filter_sort", label="Sort", empty_label=None

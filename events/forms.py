@@ -1,16 +1,24 @@
 """Organizer forms for events, ticket types and the seat map builder."""
 
+import copy
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
-from PIL import Image
+from django.forms.models import construct_instance
 
 from events import services
 from events.models import Category, Event, TicketType, Venue
+from events.validators import (
+    MAX_CAPACITY,
+    MAX_PER_ORDER,
+    MAX_PRICE_KOBO,
+    validate_sane_datetime,
+)
+from getiickets import uploads
 
-ALLOWED_IMAGE_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -27,37 +35,35 @@ def local_datetime_field(**kwargs):
     return forms.DateTimeField(
         widget=LocalDateTimeInput(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        validators=[validate_sane_datetime],
         **kwargs,
     )
 
 
+class ModelFieldValidationMixin:
+    """Runs the model's field validation (column ranges, date bounds) on a copy of the
+    instance. Not the constraints: the service checks those under its row lock, and a copy
+    keeps the instance the view shows untouched when the form is refused."""
+
+    def _post_clean(self):
+        exclude = self._get_validation_exclusions()
+        candidate = copy.copy(self.instance)
+        try:
+            construct_instance(self, candidate, self._meta.fields, self._meta.exclude)
+            candidate.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
 def validate_cover_image(upload):
-    """Size first (cheap), then Pillow must recognise a real JPEG, PNG or WebP."""
-    limit = settings.MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(
-            f"The image is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-            f"{limit / 1024 / 1024:.0f} MB."
-        )
+    """The upload re-encoded under a generated name (getiickets.uploads), or a message."""
     try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image.verify()
-    except Exception as exc:
-        raise forms.ValidationError(
-            "That file is not an image we can use. Upload a JPEG, PNG or WebP picture."
-        ) from exc
-    finally:
-        upload.seek(0)
-    if fmt not in ALLOWED_IMAGE_FORMATS:
-        raise forms.ValidationError(
-            f"{fmt or 'This'} images are not supported. Upload a JPEG, PNG or WebP picture."
-        )
-    return upload
+        return uploads.reencode_image(upload)
+    except ValidationError as exc:
+        raise forms.ValidationError(exc.messages[0]) from exc
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ModelFieldValidationMixin, forms.ModelForm):
     starts_at = local_datetime_field(label="Starts (Lagos time)")
     ends_at = local_datetime_field(label="Ends (Lagos time)")
     venue = forms.ModelChoiceField(
@@ -110,7 +116,7 @@ class EventForm(forms.ModelForm):
         if upload is False:  # "clear" ticked
             return False
         if upload and hasattr(upload, "content_type"):
-            validate_cover_image(upload)
+            return validate_cover_image(upload)
         return upload
 
     def clean(self):
@@ -154,19 +160,17 @@ class EventForm(forms.ModelForm):
         image = data.get("cover_image")
         if image is False:
             kwargs["remove_cover_image"] = True
-        elif image and hasattr(image, "content_type"):  # a new upload, not the current file
+        elif getattr(image, "reencoded", False):  # a new upload, not the current file
             kwargs["cover_image"] = image
         return kwargs
-
-    def _post_clean(self):
-        # The service applies the changes (and re-checks the rules under a row lock).
-        pass
 
 
 class NairaField(forms.DecimalField):
     """Naira with kobo in the form; integer kobo out."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", Decimal(MAX_PRICE_KOBO) / 100)
         super().__init__(max_digits=12, decimal_places=2, **kwargs)
 
     def to_python(self, value):
@@ -179,7 +183,10 @@ class NairaField(forms.DecimalField):
         forms.Field.validate(self, value)
 
     def run_validators(self, value):
-        return
+        # The validators (digits, decimal places, range) speak naira, not kobo.
+        if value in self.empty_values:
+            return
+        super().run_validators(Decimal(value) / 100)
 
     def prepare_value(self, value):
         if isinstance(value, int):
@@ -187,7 +194,7 @@ class NairaField(forms.DecimalField):
         return value
 
 
-class TicketTypeForm(forms.ModelForm):
+class TicketTypeForm(ModelFieldValidationMixin, forms.ModelForm):
     price_kobo = NairaField(label="Price (₦)", help_text="0 for a free ticket.")
     sales_start = local_datetime_field(required=False, label="Sales start (optional)")
     sales_end = local_datetime_field(required=False, label="Sales end (optional)")
@@ -214,7 +221,21 @@ class TicketTypeForm(forms.ModelForm):
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["capacity"].min_value = 0
+        for name, cap in (
+            ("capacity", MAX_CAPACITY),
+            ("min_per_order", MAX_PER_ORDER),
+            ("max_per_order", MAX_PER_ORDER),
+        ):
+            field = self.fields[name]
+            field.min_value, field.max_value = 0, cap
+            field.validators = [
+                *field.validators,
+                MinValueValidator(0),
+                MaxValueValidator(cap),
+            ]
+            field.widget.attrs.update({"min": "0", "max": str(cap)})
+        if not self.instance.event_id:
+            self.instance.event = event
         self.fields["price_kobo"].widget.attrs.update({"min": "0", "step": "0.01"})
         if event.is_reserved_seating:
             self.fields["capacity"].required = False
@@ -249,11 +270,6 @@ class TicketTypeForm(forms.ModelForm):
         if lo and hi is not None and hi < lo:
             self.add_error("max_per_order", "Must be at least the minimum per order.")
         return data
-
-    def _post_clean(self):
-        # Model validation would re-check DB constraints with half-valid data; the service
-        # enforces the rules (with row locks) instead.
-        pass
 
 
 class PriceBandField(forms.ModelChoiceField):

@@ -5,6 +5,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
+from events.validators import validate_sane_datetime
+from getiickets.uploads import ReencodedImageField
+
 
 class Organizer(models.Model):
     """The approved organizer profile. Events belong to it; created when staff approve a request."""
@@ -113,11 +116,11 @@ class Event(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField()
-    cover_image = models.ImageField(upload_to="events/covers/%Y/%m/", blank=True)
+    cover_image = ReencodedImageField(upload_to="events/covers/%Y/%m/", blank=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="events")
-    starts_at = models.DateTimeField(db_index=True)
-    ends_at = models.DateTimeField()
+    starts_at = models.DateTimeField(db_index=True, validators=[validate_sane_datetime])
+    ends_at = models.DateTimeField(validators=[validate_sane_datetime])
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -169,8 +172,8 @@ class TicketType(models.Model):
     capacity = models.PositiveIntegerField()
     held = models.PositiveIntegerField(default=0, editable=False)
     sold = models.PositiveIntegerField(default=0, editable=False)
-    sales_start = models.DateTimeField(null=True, blank=True)
-    sales_end = models.DateTimeField(null=True, blank=True)
+    sales_start = models.DateTimeField(null=True, blank=True, validators=[validate_sane_datetime])
+    sales_end = models.DateTimeField(null=True, blank=True, validators=[validate_sane_datetime])
     min_per_order = models.PositiveSmallIntegerField(default=1)
     max_per_order = models.PositiveSmallIntegerField(default=10)
     is_visible = models.BooleanField(default=True)

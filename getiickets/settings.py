@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "getiickets.middleware.RemoveTrailingSlashMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # NUL and control characters in the path, query or form: a 400 before any view.
+    "getiickets.input_guard.InputGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from getiickets.health import health
 
+handler400 = "getiickets.views.bad_request"
+
 admin.site.site_header = "getiickets staff"
 admin.site.site_title = "getiickets staff"
 admin.site.index_title = "Operations"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import BadRequest
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -162,3 +163,9 @@ def terms(request):
 @require_GET
 def refund_policy(request):
     return render(request, "pages/refund_policy.html", _policy())
+
+
+def bad_request(request, exception=None):
+    """400s (handler400): a BadRequest's message is written for the person who sees it."""
+    message = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "400.html", {"message": message}, status=400)

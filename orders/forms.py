@@ -1,7 +1,22 @@
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
+from events.validators import validate_sane_datetime
+from getiickets.query import id_field
 from orders.models import PromoCode
+
+
+class HoldQuery(forms.Form):
+    """?hold=<id> on the checkout page."""
+
+    hold = id_field(required=False)
+
+
+class ReferenceQuery(forms.Form):
+    """?reference= (or Paystack's ?trxref=) on the pages after payment."""
+
+    reference = forms.CharField(max_length=40, required=False)
+    trxref = forms.CharField(max_length=40, required=False)
 
 
 class CheckoutForm(forms.Form):
@@ -70,6 +85,7 @@ class RefundForm(forms.Form):
 class PromoCodeForm(forms.ModelForm):
     value_input = forms.DecimalField(
         min_value=0.01,
+        max_value=10_000_000,  # ₦10 million: kobo must fit the value column
         decimal_places=2,
         max_digits=12,
         label="Discount",
@@ -116,6 +132,7 @@ class PromoCodeForm(forms.ModelForm):
         self.fields["ticket_types"].label_from_instance = lambda tt: f"{tt.event} — {tt.name}"
         for name in ("valid_from", "valid_until"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+            self.fields[name].validators.append(validate_sane_datetime)
         if self.instance.pk:
             value = self.instance.value
             self.initial["value_input"] = value / 100  # basis points → %, kobo → ₦

@@ -13,8 +13,9 @@ from accounts import permissions as perms
 from accounts.decorators import buyer_profile_required
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
+from getiickets.query import query_params
 from orders import services
-from orders.forms import CheckoutForm, PromoForm, RefundForm
+from orders.forms import CheckoutForm, HoldQuery, PromoForm, ReferenceQuery, RefundForm
 from orders.models import Order
 from payments import services as payments
 from payments.models import RefundBatch
@@ -79,9 +80,10 @@ def _expired_redirect(request, hold):
 @buyer_profile_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    hold = services.active_hold_for(buyer=request.user, hold_id=request.GET.get("hold"))
+    hold_id = query_params(request, HoldQuery)["hold"]
+    hold = services.active_hold_for(buyer=request.user, hold_id=hold_id)
     if hold is None:
-        if request.GET.get("hold"):
+        if hold_id:
             raise Http404("No such reservation.")
         messages.info(request, "You have no tickets reserved. Choose an event to start.")
         return redirect("/")
@@ -204,7 +206,8 @@ def promo(request):
 @require_GET
 def callback(request):
     """The buyer returns from Paystack: verify, then success, confirming or back to checkout."""
-    reference = request.GET.get("reference") or request.GET.get("trxref") or ""
+    query = query_params(request, ReferenceQuery)
+    reference = query["reference"] or query["trxref"]
     order = get_object_or_404(Order, reference=reference, buyer=request.user)
     if order.status not in services.PAID_STATES:
         outcome, verified = payments.confirm(reference=order.reference, source="callback")
@@ -237,7 +240,8 @@ def callback(request):
 @login_required
 @require_GET
 def confirming(request):
-    order = get_object_or_404(Order, reference=request.GET.get("reference", ""), buyer=request.user)
+    reference = query_params(request, ReferenceQuery)["reference"]
+    order = get_object_or_404(Order, reference=reference, buyer=request.user)
     if order.status in services.PAID_STATES:
         return redirect(f"{reverse('orders:success')}?reference={order.reference}")
     return render(request, "orders/confirming.html", {"order": order})
@@ -248,7 +252,7 @@ def confirming(request):
 def success(request):
     order = get_object_or_404(
         Order.objects.select_related("event"),
-        reference=request.GET.get("reference", ""),
+        reference=query_params(request, ReferenceQuery)["reference"],
         buyer=request.user,
     )
     if order.status not in services.PAID_STATES:

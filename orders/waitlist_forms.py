@@ -1,6 +1,15 @@
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
+from getiickets.query import id_field
+
+
+class WaitlistTarget(forms.Form):
+    """Which waitlist: ?event=<slug>[&ticket_type=<id>] (posted back with the form too)."""
+
+    event = forms.SlugField(max_length=220, error_messages={"required": "is missing"})
+    ticket_type = id_field(required=False)
+
 
 class WaitlistForm(forms.Form):
     quantity = forms.IntegerField(min_value=1, initial=1)

@@ -2,29 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from events.models import Event, TicketType
 from getiickets.errors import DomainError
+from getiickets.query import query_params
 from orders import waitlist
 from orders.models import WaitlistEntry
-from orders.waitlist_forms import WaitlistForm
+from orders.waitlist_forms import WaitlistForm, WaitlistTarget
 
 
 def _target(request):
     source = request.POST if request.method == "POST" else request.GET
-    slug = source.get("event", "")
-    event = get_object_or_404(Event.objects.published(), slug=slug)
+    target = query_params(request, WaitlistTarget, data=source)
+    event = get_object_or_404(Event.objects.published(), slug=target["event"])
     ticket_type = None
-    if source.get("ticket_type"):
-        try:
-            ticket_type = get_object_or_404(
-                TicketType, pk=int(source["ticket_type"]), event=event, is_visible=True
-            )
-        except ValueError as exc:
-            raise Http404 from exc
+    if target["ticket_type"]:
+        ticket_type = get_object_or_404(
+            TicketType, pk=target["ticket_type"], event=event, is_visible=True
+        )
     return event, ticket_type
 
 

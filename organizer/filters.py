@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from events.validators import validate_sane_date
 from orders.models import Order
 
 
@@ -19,12 +20,14 @@ class OrderFilter(django_filters.FilterSet):
         method="by_ticket_type", label="Ticket type", empty_label="Any ticket type"
     )
     date_from = django_filters.DateFilter(
+        validators=[validate_sane_date],
         field_name="created_at",
         lookup_expr="date__gte",
         label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
+        validators=[validate_sane_date],
         field_name="created_at",
         lookup_expr="date__lte",
         label="To",

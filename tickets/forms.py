@@ -3,6 +3,11 @@ from django import forms
 MAX_SEATS_PER_REQUEST = 50
 
 
+def is_id(text: str) -> bool:
+    """Digits that fit a bigint primary key (no 10 KB strings reach int() or the database)."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
+
+
 class QuantitiesForm(forms.Form):
     """Quantities per ticket type, posted as qty_<ticket type id>=<n>."""
 
@@ -16,11 +21,10 @@ class QuantitiesForm(forms.Form):
         for key, value in (self.data or {}).items():
             if not key.startswith("qty_"):
                 continue
-            try:
-                pk, n = int(key[4:]), int(value or 0)
-            except ValueError as exc:
-                raise forms.ValidationError("Choose a number of tickets.") from exc
-            if n < 0 or n > 1000:
+            if not is_id(key[4:]) or not is_id(value or "0") or len(value) > 4:
+                raise forms.ValidationError("Choose a number of tickets.")
+            pk, n = int(key[4:]), int(value or 0)
+            if n > 1000:
                 raise forms.ValidationError("Choose a number of tickets.")
             if n:
                 quantities[pk] = n
@@ -39,10 +43,9 @@ class SeatsForm(forms.Form):
 
     def clean(self):
         raw = self.data.getlist("seat") if hasattr(self.data, "getlist") else []
-        try:
-            seats = sorted({int(s) for s in raw})
-        except ValueError as exc:
-            raise forms.ValidationError("Choose seats on the map.") from exc
+        if not all(is_id(s) for s in raw):
+            raise forms.ValidationError("Choose seats on the map.")
+        seats = sorted({int(s) for s in raw})
         if not seats:
             raise forms.ValidationError("Choose at least one seat on the map.")
         if len(seats) > MAX_SEATS_PER_REQUEST:

@@ -14,7 +14,7 @@ from accounts.middleware import defers_session_check, end_session_if_lapsed
 from events.models import Event
 from getiickets.errors import DomainError
 from tickets import fragments, limits, selector, services
-from tickets.forms import QuantitiesForm, SeatsForm
+from tickets.forms import QuantitiesForm, SeatsForm, is_id
 from tickets.memory import ShortMemory
 from tickets.models import Hold
 
@@ -66,7 +66,8 @@ def _forget(request) -> None:
 def _posted_quantities(request) -> dict:
     out = {}
     for key, value in request.POST.items():
-        if key.startswith("qty_") and value.isdigit() and key[4:].isdigit():
+        # Only to show the selection again: bounded, so no 10 KB digit string reaches int().
+        if key.startswith("qty_") and is_id(value) and len(value) <= 4 and is_id(key[4:]):
             out[key[4:]] = int(value)
     return {"quantities": out}
 
@@ -193,7 +194,7 @@ def hold(request, slug):
 def hold_seats(request, slug):
     rate = limits.HoldRate(request)
     event = _event(slug)
-    posted = {"seats": [s for s in request.POST.getlist("seat") if s.isdigit()]}
+    posted = {"seats": [s for s in request.POST.getlist("seat") if is_id(s)]}
     form = SeatsForm(request.POST)
     buyer_id = limits.session_user_id(request)
     if (not form.is_valid() or buyer_id is None) and rate.over():
