@@ -1,7 +1,10 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+
+from accounts.tasks import queue_account_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +19,13 @@ class AccountAdapter(DefaultAccountAdapter):
         ),
         "email_password_mismatch": "That email and password don't match. Please try again.",
     }
+
+    def render_mail(self, *args, **kwargs):
+        """Every account email (confirmation, "you already have an account", password
+        reset) is rendered in the request and sent by a task, the same way for each."""
+        message = super().render_mail(*args, **kwargs)
+        message.send = partial(queue_account_email, message)
+        return message
 
     def post_login(self, request, user, *, redirect_url=None, **kwargs):
         target = reverse("accounts:after_login")

@@ -1,5 +1,7 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.contrib.auth.hashers import make_password
 from django.core.validators import RegexValidator
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
@@ -58,6 +60,19 @@ def phone_field(label, required=True, help_text="We use it for ticket updates by
             region="NG", attrs={"autocomplete": "tel", "placeholder": "0803 123 4567"}
         ),
     )
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up, doing the same work whether or not the email has an account.
+
+    A new account costs a password hash and one email; so does a taken email (the hash is
+    thrown away, the email says the account exists). Both emails are queued the same way
+    (accounts.adapter), so the answer's timing does not tell who has an account."""
+
+    def try_save(self, request):
+        if self.account_already_exists:
+            make_password(self.cleaned_data.get("password1") or "")
+        return super().try_save(request)
 
 
 class LoginForm(AllauthLoginForm):

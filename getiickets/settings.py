@@ -212,6 +212,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[getiickets] "
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 PHONENUMBER_DEFAULT_REGION = "NG"
 
 # --- Internationalisation, money -------------------------------------------------

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from getiickets.health import health
+from getiickets.media import serve_media
 
 handler400 = "getiickets.views.bad_request"
 
@@ -29,4 +30,5 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # User media with the headers the proxy adds in production (getiickets.uploads).
+    urlpatterns += static(settings.MEDIA_URL, view=serve_media)

@@ -1,0 +1,25 @@
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+
+
+def queue_account_email(message, fail_silently=False) -> int:
+    """Queues a rendered EmailMessage (accounts.adapter) for send_account_email."""
+    send_account_email.delay(
+        subject=message.subject,
+        body=message.body,
+        from_email=message.from_email,
+        to=list(message.to),
+        headers=dict(message.extra_headers),
+        subtype=message.content_subtype,
+        alternatives=[list(a) for a in getattr(message, "alternatives", [])],
+    )
+    return 1
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_account_email(*, subject, body, from_email, to, headers, subtype, alternatives):
+    message = EmailMultiAlternatives(subject, body, from_email, to, headers=headers)
+    message.content_subtype = subtype
+    for content, mimetype in alternatives:
+        message.attach_alternative(content, mimetype)
+    message.send()

@@ -1,0 +1,1 @@
+from tests.events.conftest import category, organizer, organizer_client, venue  # noqa: F401
