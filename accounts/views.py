@@ -45,7 +45,8 @@ NIGERIAN_CITIES = [
 def safe_next(request, default="/"):
     """The `next` parameter when it points at this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would read anything else as a view name.
+    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -8,10 +8,10 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.views import safe_next
 from getiickets.errors import DomainError
 from orders.models import Order
 from tickets import dashboard, delivery, fulfilment, pdf, qr, transfers
@@ -24,15 +24,6 @@ def _my_tickets(user):
     return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID).select_related(
         "event", "event__venue", "ticket_type", "seat__section", "order"
     )
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @login_required
@@ -220,7 +211,7 @@ def order_pdf(request, reference: str):
 @ratelimit(key="user", rate=RESEND_RATE, method="POST", block=False)
 def order_resend(request, reference: str):
     order = _my_order(request, reference)
-    target = _safe_next(request, reverse("dashboard:orders"))
+    target = safe_next(request, reverse("dashboard:orders"))
     if getattr(request, "limited", False):
         messages.error(request, "You asked for your tickets a few times already; try later.")
         return redirect(target)
