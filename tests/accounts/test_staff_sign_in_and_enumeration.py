@@ -38,7 +38,7 @@ def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_staff_in(client
     response = sign_in(client, staff)
 
     assert response.status_code == 429
-    assert "Too many failed sign-in attempts" in response.content.decode()
+    assert "Too many failed sign-in attempts" in response.content.decode()  # templates/429.html
     assert "_auth_user_id" not in client.session
     assert client.get("/admin/", follow=False).status_code == 302
 

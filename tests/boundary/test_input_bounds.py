@@ -64,7 +64,7 @@ def test_nul_and_control_characters_in_paths_and_query_strings_answer_400(buyer_
     response = buyer_client.get(url)
 
     assert response.status_code == 400
-    assert "characters we can't accept" in response.content.decode()
+    assert "control characters" in response.content.decode()
 
 
 def test_nul_in_organizer_search_and_form_fields_answers_400_and_writes_nothing(
@@ -108,7 +108,7 @@ def test_check_in_scan_answers_400_to_json_that_is_not_an_object_or_carries_nul(
     ("field", "value", "message"),
     [
         ("capacity", str(2**63), "less than or equal to 1000000"),
-        ("capacity", "9" * 10_000, "less than or equal to 1000000"),
+        ("capacity", "9" * 10_000, "Enter a whole number"),
         ("price_kobo", str(2**63), "Ensure"),
         ("price_kobo", "100000000.01", "less than or equal to 100000000"),
         ("min_per_order", str(2**63), "less than or equal to 100"),

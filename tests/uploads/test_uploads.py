@@ -93,6 +93,6 @@ def test_media_served_by_django_is_never_sniffed_or_scripted(settings, tmp_path)
 
 def test_the_proxy_serves_media_with_the_same_headers():
     template = (ROOT / "deploy/nginx/default.conf.template").read_text()
-    media = template.split("location /media/", 1)[1].split("}", 1)[0]
+    media = template.split("location /media/ {", 1)[1].split("\n    }", 1)[0]
     for header, value in MEDIA_HEADERS.items():
         assert f'add_header {header} "{value}" always;' in media
