@@ -13,6 +13,7 @@ from rest_framework.throttling import AnonRateThrottle
 from events import cache, services
 from events.filters import PARAMS, SORT_CHOICES, WHEN_CHOICES, EventFilter, clean_params
 from events.models import Event, TicketType
+from events.validators import validate_sane_date
 from getiickets.api import PagePagination
 
 
@@ -108,8 +109,8 @@ class CatalogueQuery(serializers.Serializer):
     category = serializers.SlugField(required=False, max_length=90)
     city = serializers.CharField(required=False, max_length=80)
     when = serializers.ChoiceField(choices=WHEN_CHOICES, required=False)
-    date_from = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date_from = serializers.DateField(required=False, validators=[validate_sane_date])
+    date_to = serializers.DateField(required=False, validators=[validate_sane_date])
     sort = serializers.ChoiceField(choices=SORT_CHOICES, required=False)
     page = serializers.IntegerField(required=False, min_value=1, max_value=10_000)
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=50)

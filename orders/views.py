@@ -171,7 +171,8 @@ def cancel(request, reference):
 @login_required
 @require_POST
 def promo(request):
-    hold = services.active_hold_for(buyer=request.user, hold_id=request.POST.get("hold"))
+    hold_id = query_params(request, HoldQuery, data=request.POST)["hold"]
+    hold = services.active_hold_for(buyer=request.user, hold_id=hold_id)
     if hold is None or hold.status != Hold.Status.ACTIVE:
         raise Http404("No such reservation.")
     error = None

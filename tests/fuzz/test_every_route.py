@@ -7,9 +7,13 @@ body. Query keys come from the view module's source (`.get("key")`) and its Filt
 fields from the form classes the view module uses, filled with valid values and then one to
 three of them replaced by hostile ones (NUL and control characters, 10 KB digit strings,
 2**63, year-1 dates, ...), or a JSON body of any shape. Every answer must be below 500, and a
-4xx must have written nothing (row counts of every table of the project unchanged).
+4xx must have written nothing (row counts of every table of the project unchanged), and
+what a POST got accepted must not break the owners' pages afterwards (a year-1 date did).
 
-CI cost: `GT_FUZZ_EXAMPLES` examples per route (default 8; about two minutes in all)."""
+Examples every run tries whatever hypothesis draws (`_explicit_examples`) give the reported
+classes deterministic coverage; the drawn ones explore around them. CI cost: the explicit
+examples plus `GT_FUZZ_EXAMPLES` drawn ones per route (default 10, twice that for routes
+with forms): about three minutes on the 2-core machine. Set it higher to search longer."""
 
 import inspect
 import json
@@ -43,7 +47,7 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_services]
 
-EXAMPLES = int(os.environ.get("GT_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("GT_FUZZ_EXAMPLES", "10"))
 PROJECT_APPS = ("accounts", "events", "tickets", "orders", "payments", "organizer", "getiickets")
 ADMIN_ROUTES = {"admin/", "admin/login/"}
 
@@ -385,6 +389,28 @@ def _valid_body(fields, world) -> dict:
     return body
 
 
+def _pages_that_fail(clients, world) -> list[str]:
+    """The pages that show what the world's owners wrote, answering 5xx."""
+    event, seated = world["event"], world["seated"]
+    pages = {
+        "organizer": [
+            "/organizer/events",
+            "/organizer/dashboard",
+            f"/organizer/events/{event.pk}",
+            f"/organizer/events/{seated.pk}/seats",
+            f"/organizer/events/{event.pk}/orders",
+            "/organizer/promo-codes",
+        ],
+        "buyer": ["/dashboard/tickets", "/dashboard/orders", "/profile", f"/events/{event.slug}"],
+    }
+    return [
+        f"{role} {page}"
+        for role, urls in pages.items()
+        for page in urls
+        if clients[role].get(page).status_code >= 500
+    ]
+
+
 def _owner_role(route) -> str:
     return "organizer" if "organizer" in route else "buyer"
 
@@ -412,24 +438,34 @@ def _explicit_examples(route, entry, world):
     out = []
     for form_class in _forms_of_view(entry):
         fields = _form_fields([form_class])
+        # NUL in one text field per form (one middleware refuses it for all of them).
+        texts = [n for n, f in fields.items() if type(f) is forms.CharField][:1]
         for name, field in fields.items():
             if isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
-                extremes = [str(2**63), "9" * 10_000, "-1"]
+                extremes = [str(2**63), "9" * 10_000]
             elif isinstance(field, forms.DateTimeField | forms.DateField):
-                extremes = ["0001-01-01T00:00", "9999-12-31T23:59"]
+                extremes = ["0001-01-01T00:00"]
             else:
-                extremes = ["a\x00b"]
+                extremes = ["a\x00b"] if name in texts else []
             for value in extremes:
                 out.append((role, "post", url, {**_valid_body(fields, world), name: value}, None))
     for key in _keys_of(_view_module(entry)):
-        for value in ("abc", "9999-12-31", "a\x00b"):
+        for value in ("abc", "9999-12-31"):
             out.append((role, "get", f"{url}?{urlencode({key: value})}", None, None))
     if "hold" in route:
         for body in ({f"qty_{world['regular'].pk}": "9" * 10_000}, {"seat": "9" * 10_000}):
             out.append((role, "post", url, body, None))
-    for body in ("[]", '"x"', "null", "1.5"):
-        out.append((role, "post", url, body, "application/json"))
+    if "json" in _source_of(_view_module(entry)):
+        for body in ("[]", '"x"', "null", "1.5"):
+            out.append((role, "post", url, body, "application/json"))
     return out
+
+
+def _source_of(module) -> str:
+    try:
+        return inspect.getsource(module) if module else ""
+    except (OSError, TypeError):
+        return ""
 
 
 def _route_id(item):
@@ -455,7 +491,7 @@ def test_no_route_answers_5xx_or_half_writes(route, entry):
     got_request_exception.connect(remember)
 
     @settings(
-        max_examples=EXAMPLES * (3 if _forms_of_view(entry) else 1),
+        max_examples=EXAMPLES * (2 if _forms_of_view(entry) else 1),
         deadline=None,
         derandomize=True,
         # No shrinking: the first failing example is reported as drawn (bounded CI time).
@@ -469,6 +505,7 @@ def test_no_route_answers_5xx_or_half_writes(route, entry):
         client = clients[role]
         errors.clear()
         before = after = _row_counts(tables)
+        broken = []
         kwargs = {"content_type": content_type} if content_type else {}
         try:
             # A savepoint per example: every example starts from the same rows, and a
@@ -477,11 +514,15 @@ def test_no_route_answers_5xx_or_half_writes(route, entry):
                 response = getattr(client, method)(url, body, **kwargs)
                 if response.status_code < 500:
                     after = _row_counts(tables)
+                if method == "post" and response.status_code < 400:
+                    # What was accepted must not break a page later (a year-1 date did).
+                    broken = _pages_that_fail(clients, world)
                 raise _Undo
         except _Undo:
             pass
         described = f"{role} {method.upper()} {url[:200]} body={str(body)[:300]}"
         assert response.status_code < 500, f"{response.status_code} for {described}: {errors}"
+        assert not broken, f"{described} was accepted, then {broken} failed: {errors}"
         if response.status_code >= 400:
             changed = {t: (before[t], after[t]) for t in tables if before[t] != after[t]}
             assert not changed, f"{response.status_code} wrote rows {changed} for {described}"
