@@ -4,7 +4,7 @@ manifest and sync. Door staff scan; searching and admitting by hand needs CHECK_
 import json
 from datetime import timedelta
 
-from django.http import JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
