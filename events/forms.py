@@ -169,7 +169,6 @@ class NairaField(forms.DecimalField):
     """Naira with kobo in the form; integer kobo out."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", Decimal(0))
         kwargs.setdefault("max_value", Decimal(MAX_PRICE_KOBO) / 100)
         super().__init__(max_digits=12, decimal_places=2, **kwargs)
 

@@ -47,7 +47,7 @@ def reencode_image(upload) -> ContentFile:
                 fmt = image.format
                 if fmt not in IMAGE_FORMATS:
                     raise ValidationError(
-                        f"{fmt or 'This'} files are not supported. "
+                        f"{fmt or 'These'} images are not supported. "
                         "Upload a JPEG, PNG or WebP picture.",
                         code="format",
                     )
