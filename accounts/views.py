@@ -46,8 +46,12 @@ def safe_next(request, default="/"):
     """The `next` parameter when it points at this site, else `default`."""
     target = request.POST.get("next") or request.GET.get("next")
     # A path on this site only: redirect() would read anything else as a view name.
-    if target and target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return default
