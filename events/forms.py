@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.forms.models import construct_instance
 
@@ -225,13 +225,10 @@ class TicketTypeForm(ModelFieldValidationMixin, forms.ModelForm):
             ("min_per_order", MAX_PER_ORDER),
             ("max_per_order", MAX_PER_ORDER),
         ):
+            # The model's field already refuses negatives; the cap keeps it inside the column.
             field = self.fields[name]
-            field.min_value, field.max_value = 0, cap
-            field.validators = [
-                *field.validators,
-                MinValueValidator(0),
-                MaxValueValidator(cap),
-            ]
+            field.max_value = cap
+            field.validators = [*field.validators, MaxValueValidator(cap)]
             field.widget.attrs.update({"min": "0", "max": str(cap)})
         if not self.instance.event_id:
             self.instance.event = event

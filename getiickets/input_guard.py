@@ -33,12 +33,11 @@ def refusal_reason(request) -> str:
         return "path"
     if _has_control(request.GET, _CONTROL):
         return "query"
-    if request.method == "POST":
-        if request.content_type == "application/json":
-            if _JSON_NUL.search(request.body):
-                return "json"
-        elif _has_control(request.POST, _CONTROL_IN_TEXT):
-            return "form"
+    if request.content_type == "application/json":
+        if request.method in ("POST", "PUT", "PATCH") and _JSON_NUL.search(request.body):
+            return "json"
+    elif request.method == "POST" and _has_control(request.POST, _CONTROL_IN_TEXT):
+        return "form"
     return ""
 
 
