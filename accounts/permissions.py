@@ -33,6 +33,7 @@ CHECK_IN = "check_in"  # scan tickets at the door (camera, scanner, offline list
 CHECK_IN_BY_HAND = "check_in_by_hand"  # search the guest list and admit without a scan
 MANAGE_TEAM = "manage_team"
 PAYOUT_DETAILS = "payout_details"
+API_TOKENS = "api_tokens"  # make tokens for one's own tools (they act with one's own role)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEW_DASHBOARD: frozenset({OWNER, MANAGER}),
@@ -45,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     CHECK_IN_BY_HAND: frozenset({OWNER, MANAGER}),  # + door staff given it (can_admit_by_hand)
     MANAGE_TEAM: frozenset({OWNER}),
     PAYOUT_DETAILS: frozenset({OWNER}),
+    API_TOKENS: frozenset({OWNER, MANAGER, DOOR_STAFF}),
 }
 
 

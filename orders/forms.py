@@ -82,6 +82,10 @@ class RefundForm(forms.Form):
         return None if amount is None else int(amount * 100)
 
 
+# PromoCode.value is an integer column of kobo; no ticket here costs anywhere near this.
+MAX_FIXED_DISCOUNT_NAIRA = 10_000_000
+
+
 class PromoCodeForm(forms.ModelForm):
     value_input = forms.DecimalField(
         min_value=0.01,
@@ -153,6 +157,11 @@ class PromoCodeForm(forms.ModelForm):
         if value is not None and kind:
             if kind == PromoCode.Kind.PERCENT and value > 100:
                 self.add_error("value_input", "A percentage cannot be more than 100.")
+            elif kind == PromoCode.Kind.FIXED and value > MAX_FIXED_DISCOUNT_NAIRA:
+                self.add_error(
+                    "value_input",
+                    f"A fixed discount can be at most ₦{MAX_FIXED_DISCOUNT_NAIRA:,}.",
+                )
             data["value"] = int(value * 100)  # basis points for percent, kobo for fixed
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end <= start:

@@ -27,3 +27,27 @@ class InviteForm(forms.Form):
         self.fields["events"].queryset = Event.objects.filter(organizer=organizer).order_by(
             "-starts_at"
         )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=80, help_text="What uses it, e.g. “Gate 2 scanner” or “Our website”."
+    )
+    scope = forms.ChoiceField(
+        choices=[("read", "Read only"), ("write", "Read and write")],
+        widget=forms.RadioSelect,
+        initial="read",
+    )
+    events = forms.ModelMultipleChoiceField(
+        queryset=Event.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Only these events",
+        help_text="Leave all unticked for every event you work on.",
+    )
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["events"].queryset = membership.events(Event.objects.all()).order_by(
+            "-starts_at"
+        )

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import (
     Count,
     F,
@@ -28,7 +29,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import Event, TicketType
+from getiickets.errors import DomainError
 from orders.models import Order, OrderItem, WaitlistEntry
+from organizer.models import ApiToken
 from tickets.models import CheckIn, Ticket
 
 log = logging.getLogger(__name__)
@@ -624,3 +627,39 @@ def waitlist_queue(*, event: Event):
         .select_related("ticket_type", "buyer", "hold")
         .order_by("created_at", "pk")
     )
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def create_api_token(*, membership, user, name: str, scope: str, events=()) -> tuple:
+    """A new token for `user` on their team; returns (token row, the secret to show once)."""
+    allowed = membership.events(Event.objects.all())
+    chosen = list(allowed.filter(pk__in=[e.pk for e in events]))
+    if len(chosen) != len(set(events)):
+        raise DomainError("Choose only events you work on.")
+    secret = ApiToken.new_secret()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            organizer=membership.organizer,
+            user=user,
+            name=name,
+            scope=scope,
+            digest=ApiToken.digest_of(secret),
+            hint=secret[:10],
+        )
+        token.events.set(chosen)
+    return token, secret
+
+
+def revoke_api_token(*, token) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def note_token_use(token) -> None:
+    """Remember when a token was last used (at most one write a minute per token)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

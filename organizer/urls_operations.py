@@ -1,12 +1,23 @@
 from django.urls import path
 
-from organizer.views import analytics, checkin, dashboard, orders, payout_details, team, waitlist
+from organizer.views import (
+    analytics,
+    api_tokens,
+    checkin,
+    dashboard,
+    orders,
+    payout_details,
+    team,
+    waitlist,
+)
 
 urlpatterns = [
     path("dashboard", dashboard.dashboard, name="dashboard"),
     path("check-in", checkin.check_in_home, name="check_in_home"),
     path("payout-details", payout_details.payout_details, name="payout_details"),
     path("team", team.team_page, name="team"),
+    path("api-tokens", api_tokens.token_page, name="api_tokens"),
+    path("api-tokens/<int:token_id>/revoke", api_tokens.revoke, name="api_token_revoke"),
     path("team/invitations/<int:invitation_id>/revoke", team.revoke_invitation, name="team_revoke"),
     path("team/members/<int:member_id>/remove", team.remove_member, name="team_remove"),
     path("team/join/<str:token>", team.join, name="team_join"),

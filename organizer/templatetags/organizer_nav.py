@@ -17,6 +17,7 @@ SECTIONS = [
     ("Check-in", "organizer:check_in_home", perms.CHECK_IN, "check_in"),
     ("Payout details", "organizer:payout_details", perms.PAYOUT_DETAILS, "payout"),
     ("Team", "organizer:team", perms.MANAGE_TEAM, "team"),
+    ("API tokens", "organizer:api_tokens", perms.API_TOKENS, "api_tokens"),
 ]
 
 EVENT_TABS = [
@@ -51,6 +52,7 @@ CURRENT_BY_PATH = [
     ("/organizer/check-in", "check_in"),
     ("/organizer/payout-details", "payout"),
     ("/organizer/team", "team"),
+    ("/organizer/api-tokens", "api_tokens"),
 ]
 
 

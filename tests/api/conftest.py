@@ -58,3 +58,75 @@ def catalogue(db):
         "order": order,
         "tickets": tickets,
     }
+
+
+@pytest.fixture
+def team(catalogue):
+    """The concert's organizer with a manager and door staff for the concert only, and a
+    second organizer with an event of their own."""
+    from accounts.models import TeamMember, TeamRole
+    from tests.factories import EventFactory, OrganizerFactory
+
+    organizer = catalogue["concert"].organizer
+    catalogue["theatre"].organizer = organizer
+    catalogue["theatre"].save()
+    manager = UserFactory(email="manager@example.ng")
+    door = UserFactory(email="door@example.ng")
+    TeamMember.objects.create(organizer=organizer, user=manager, role=TeamRole.MANAGER)
+    door_member = TeamMember.objects.create(
+        organizer=organizer, user=door, role=TeamRole.DOOR_STAFF
+    )
+    door_member.events.set([catalogue["concert"]])
+    rival = OrganizerFactory(name="Rival Shows")
+    rival_event = EventFactory(organizer=rival, title="Rival Night", slug="rival-night")
+    return {
+        "organizer": organizer,
+        "owner": organizer.user,
+        "manager": manager,
+        "door": door,
+        "rival": rival,
+        "rival_event": rival_event,
+    }
+
+
+@pytest.fixture
+def token_for(team):
+    """`token_for(user, scope="read", events=())` creates a token and returns its secret."""
+    from accounts.permissions import membership_for
+    from organizer import services
+
+    def make(user, scope="read", events=()):
+        _, secret = services.create_api_token(
+            membership=membership_for(user), user=user, name="tool", scope=scope, events=events
+        )
+        return secret
+
+    return make
+
+
+def bearer(secret):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    return client
+
+
+@pytest.fixture
+def paystack_standin(settings, catalogue):
+    """Paystack's stand-in, knowing the buyer's order as a successful charge."""
+    from payments import gateway
+    from tests.standins.paystack import PaystackStandin
+
+    order = catalogue["order"]
+    with PaystackStandin() as standin:
+        settings.PAYSTACK_BASE_URL = standin.url
+        settings.PAYSTACK_SECRET_KEY = standin.secret_key
+        settings.CELERY_TASK_ALWAYS_EAGER = True
+        standin.transactions[order.reference] = {
+            "reference": order.reference,
+            "amount": order.total_kobo,
+            "currency": "NGN",
+            "status": "success",
+        }
+        gateway.reset()
+        yield standin
+        gateway.reset()
