@@ -32,11 +32,15 @@ def test_admin_login_signs_no_one_in_and_sends_staff_to_the_site_sign_in(client,
 
 
 def test_thirty_wrong_passwords_then_the_right_one_does_not_sign_staff_in(client, staff):
-    for _ in range(30):
-        sign_in(client, staff, password="wrong-password-1")
+    for attempt in range(30):
+        wrong = {"username": staff.email, "password": f"wrong-password-{attempt}"}
+        client.post("/admin/login/", wrong, follow=True)  # the admin's form, then the site's
+        sign_in(client, staff, password=f"wrong-password-{attempt}")
 
+    at_admin = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
     response = sign_in(client, staff)
 
+    assert at_admin.status_code == 302 and "_auth_user_id" not in client.session
     assert response.status_code == 429
     assert "Too many failed sign-in attempts" in response.content.decode()  # templates/429.html
     assert "_auth_user_id" not in client.session
