@@ -75,6 +75,47 @@ def _x_label(x) -> str:
     return str(x)
 
 
+LABEL_CHAR_WIDTH = 8.5  # a 14px system-ui digit or letter, in viewBox units
+LABEL_GAP = 10
+
+
+def x_label_positions(n: int, labels: list[str], px) -> list[tuple[int, str]]:
+    """Which x labels to draw and their anchors: the first and the last always, others
+    evenly spaced, dropping any whose text would run into its neighbour."""
+    if n == 0:
+        return []
+    every = max(1, math.ceil(n / 4))
+    wanted = sorted(set(range(0, n, every)) | {n - 1})
+
+    def anchor(i):
+        return "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+
+    def extent(i):
+        width = len(labels[i]) * LABEL_CHAR_WIDTH
+        x, a = px(i), anchor(i)
+        return (
+            (x, x + width)
+            if a == "start"
+            else (x - width, x)
+            if a == "end"
+            else (
+                x - width / 2,
+                x + width / 2,
+            )
+        )
+
+    kept: list[int] = []
+    last = wanted[-1]
+    for i in wanted:
+        if kept and extent(i)[0] < extent(kept[-1])[1] + LABEL_GAP:
+            if i != last:
+                continue
+            while kept and extent(i)[0] < extent(kept[-1])[1] + LABEL_GAP:
+                kept.pop()  # the last label wins over the one before it
+        kept.append(i)
+    return [(i, anchor(i)) for i in kept]
+
+
 @dataclass
 class Series:
     name: str
@@ -135,13 +176,8 @@ def line_chart(
             f'<text x="{left - 8}" y="{y + 5:.1f}" text-anchor="end" font-size="14" '
             f'fill="{MUTED}">{escape(_label(tick, money))}</text>'
         )
-    # x labels: at most ~6, always the first and the last
-    every = max(1, math.ceil(n / 4))
-    shown = sorted(set(range(0, n, every)) | {n - 1})
-    if len(shown) > 1 and shown[-1] - shown[-2] < every / 2:
-        shown.pop(-2)
-    for i in shown:
-        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+    # x labels: at most ~5, always the first and the last, never touching each other
+    for i, anchor in x_label_positions(n, [_x_label(v) for v in x], px):
         parts.append(
             f'<text x="{px(i):.1f}" y="{height - bottom + 20}" text-anchor="{anchor}" '
             f'font-size="14" fill="{MUTED}">{escape(_x_label(x[i]))}</text>'

@@ -14,6 +14,7 @@ from organizer.views import (
 urlpatterns = [
     path("dashboard", dashboard.dashboard, name="dashboard"),
     path("check-in", checkin.check_in_home, name="check_in_home"),
+    path("check-in-sw.js", checkin.service_worker, name="check_in_service_worker"),
     path("payout-details", payout_details.payout_details, name="payout_details"),
     path("team", team.team_page, name="team"),
     path("api-tokens", api_tokens.token_page, name="api_tokens"),

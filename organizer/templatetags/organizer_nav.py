@@ -72,3 +72,10 @@ def organizer_nav(context):
 def event_tabs(context, event, current=""):
     membership = perms.request_membership(context["request"])
     return {"event": event, "links": _links(membership, EVENT_TABS, current, args=[event.pk])}
+
+
+@register.simple_tag(takes_context=True)
+def may(context, permission_name: str) -> bool:
+    """{% may "MANAGE_EVENTS" as can_edit %}: whether the signed-in member has it."""
+    membership = perms.request_membership(context["request"])
+    return bool(membership and membership.can(getattr(perms, permission_name)))

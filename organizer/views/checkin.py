@@ -65,6 +65,17 @@ def _bad(request, message, status=400):
     return render(request, "organizer/ops/check_in_error.html", {"message": message}, status=status)
 
 
+@require_GET
+def service_worker(request):
+    """The check-in service worker, served under /organizer/ so that its scope covers every
+    event's check-in page (a script under /static/ could only control /static/)."""
+    response = render(
+        request, "organizer/check_in_sw.js", content_type="text/javascript; charset=utf-8"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @organizer_permission(perms.CHECK_IN)
 def check_in_home(request):
     """Check-in for a door: the events this member checks in, soonest first."""

@@ -18,6 +18,8 @@
     scan: root.dataset.scanUrl,
     manifest: root.dataset.manifestUrl,
     sync: root.dataset.syncUrl,
+    counts: root.dataset.countsUrl,
+    serviceWorker: root.dataset.serviceWorkerUrl,
   };
   var KEY = "gt-checkin-" + eventId;
   var resultSlot = document.getElementById("scan-result");
@@ -135,10 +137,34 @@
       box.appendChild(d);
     }
     resultSlot.replaceChildren(box);
-    if (r.ok) {
+    if (r.counts) {
+      showCounts(r.counts);
+    } else if (r.ok) {
       admittedCount.textContent = String(Number(admittedCount.textContent || 0) + 1);
-    } else if (navigator.vibrate) {
-      navigator.vibrate([120, 60, 120]);
+      deviceCount.textContent = String(Number(deviceCount.textContent || 0) + 1);
+    }
+    if (!r.ok && navigator.vibrate) navigator.vibrate([120, 60, 120]);
+  }
+
+  // The event's total inside (all devices) and this device's own count.
+  var deviceCount = document.getElementById("device-count");
+  var validCount = document.getElementById("valid-count");
+  function showCounts(c) {
+    admittedCount.textContent = String(c.inside);
+    validCount.textContent = String(c.valid);
+    var offlineHere = pending.length; // admissions made here that the server has not seen
+    deviceCount.textContent = String(c.device_count + offlineHere);
+  }
+  async function refreshCounts() {
+    if (!navigator.onLine || !urls.counts) return;
+    try {
+      var response = await fetch(urls.counts + "?device=" + encodeURIComponent(device), {
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
+      });
+      if (response.ok) showCounts(await response.json());
+    } catch (e) {
+      /* offline: the local counts stand */
     }
   }
 
@@ -525,6 +551,7 @@
         headers: { Accept: "application/json" },
       });
       if (!response.ok) throw new Error(String(response.status));
+      if (response.headers.get("X-Checkin-Cached")) throw new Error("network unavailable");
       manifest = await response.json();
       // Our own queued admissions are not on the server yet: keep them marked.
       publicKeyPromise = null;
@@ -568,6 +595,7 @@
       });
       save("pending", pending);
       renderReport(report);
+      if (report.counts) showCounts(report.counts);
       if (pending.length) return sync(); // the next batch
       refreshManifest();
     } catch (e) {
@@ -641,8 +669,64 @@
   document.getElementById("manifest-refresh").addEventListener("click", refreshManifest);
   document.getElementById("sync-now").addEventListener("click", sync);
 
+  // --- keyboard-wedge scanners -------------------------------------------------------
+  // A hand-held 2D scanner types the code and presses Enter. With the code box focused the
+  // form's submit admits; anywhere else on the page, keys ending in Enter that spell a
+  // ticket code are taken as a scan (a pause of over a second starts afresh).
+  var codeInput = document.getElementById("code-input");
+  var wedge = { text: "", last: 0 };
+  document.addEventListener("keydown", function (e) {
+    var target = e.target;
+    var typing =
+      target &&
+      (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable);
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    var now = Date.now();
+    if (now - wedge.last > 1000) wedge.text = "";
+    wedge.last = now;
+    if (e.key === "Enter") {
+      if (wedge.text.length >= 8 && wedge.text.indexOf("GT") === 0) {
+        e.preventDefault();
+        handleCode(wedge.text, { force: true });
+      }
+      wedge.text = "";
+    } else if (e.key.length === 1) {
+      wedge.text += e.key;
+    }
+  });
+  if (codeInput && !document.getElementById("search-q")?.value) codeInput.focus();
+
+  // --- surviving a reload offline -------------------------------------------------------
+  // The service worker keeps the last good copy of this page, its scripts and the guest
+  // list; this page puts them in its cache now, so the very first visit is enough.
+  if ("serviceWorker" in navigator && "caches" in window && urls.serviceWorker) {
+    navigator.serviceWorker
+      .register(urls.serviceWorker, { scope: "/organizer/" })
+      .then(function () {
+        var assets = [location.pathname, urls.manifest];
+        document.querySelectorAll("link[rel=stylesheet][href], script[src]").forEach(function (el) {
+          var src = el.getAttribute("href") || el.getAttribute("src");
+          if (src && src.indexOf("/static/") === 0) assets.push(src);
+        });
+        return caches.open("gt-checkin-v1").then(function (cache) {
+          return Promise.all(
+            assets.map(function (a) {
+              return cache.add(a).catch(function () {});
+            })
+          );
+        });
+      })
+      .then(function () {
+        root.dataset.offlineReady = "true";
+      })
+      .catch(function () {
+        /* no service worker: the guest list in IndexedDB still works until a reload */
+      });
+  }
+
   showNetwork();
   showPending();
+  refreshCounts();
   loadManifest().then(function (stored) {
     if (stored && !manifest) {
       manifest = stored;

@@ -30,8 +30,9 @@ DOOR_STAFF_MAY = {
     "check_in_sync",
     "check_in_counts",
 }
-# The invitation link and the request for organizer access: for people not yet on a team.
-NOT_TEAM_PAGES = {"team_join", "organizer_signup"}
+# The invitation link and the request for organizer access (for people not yet on a team),
+# and the check-in service worker script (public, like any static file).
+NOT_TEAM_PAGES = {"team_join", "organizer_signup", "check_in_service_worker"}
 
 
 def organizer_urls():
