@@ -36,7 +36,7 @@ SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("
 SITE_NAME = "getiickets"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "getiickets.staff_admin.StaffAdminConfig",  # django.contrib.admin with the staff rules
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

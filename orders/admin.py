@@ -1,5 +1,9 @@
 from django.contrib import admin, messages
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 
+from getiickets.templatetags.money import format_naira
+from orders import services
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
 from payments.models import Payment, Refund
 
@@ -70,11 +74,46 @@ class HasMismatchFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Refund in full through Paystack")
+def _confirm(modeladmin, request, queryset, *, action, title, rows, button, warning=""):
+    """The intermediate page of a confirmed action: what will happen to which orders."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "opts": modeladmin.model._meta,
+        "action": action,
+        "rows": rows,
+        "button": button,
+        "warning": warning,
+        "queryset": queryset,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/orders/confirm_action.html", context)
+
+
+def _refundable_kobo(order) -> int:
+    from payments import services as payments
+
+    return max(order.total_kobo - order.refunded_kobo - payments.pending_refund_kobo(order), 0)
+
+
+@admin.action(description="Refund in full through Paystack…")
 def refund_in_full(modeladmin, request, queryset):
+    """Asks first, showing each order's amount that will go back; then refunds."""
     from payments import gateway
     from payments import services as payments
 
+    if request.POST.get("confirmed") != "yes":
+        rows = [(order, format_naira(_refundable_kobo(order))) for order in queryset]
+        return _confirm(
+            modeladmin,
+            request,
+            queryset,
+            action="refund_in_full",
+            title="Refund these orders in full?",
+            rows=rows,
+            button="Yes, refund through Paystack",
+            warning="The money goes back to each buyer's card or account; this cannot be undone.",
+        )
     done = 0
     for order in queryset:
         try:
@@ -86,6 +125,84 @@ def refund_in_full(modeladmin, request, queryset):
             modeladmin.message_user(request, f"{order.reference}: {exc}", messages.ERROR)
     if done:
         modeladmin.message_user(request, f"Refund requested for {done} order(s).")
+    return None
+
+
+@admin.action(description="Cancel unpaid orders…")
+def cancel_unpaid(modeladmin, request, queryset):
+    """Asks first; cancels orders still awaiting payment and frees what they held."""
+    if request.POST.get("confirmed") != "yes":
+        rows = [
+            (
+                order,
+                "will be cancelled"
+                if order.status == Order.Status.PENDING
+                else f"left as is ({order.get_status_display()}; refund a paid order instead)",
+            )
+            for order in queryset
+        ]
+        return _confirm(
+            modeladmin,
+            request,
+            queryset,
+            action="cancel_unpaid",
+            title="Cancel these unpaid orders?",
+            rows=rows,
+            button="Yes, cancel them",
+            warning="Their held tickets and seats go back on sale.",
+        )
+    cancelled = sum(
+        1
+        for order in queryset
+        if services.cancel(order=order, actor=request.user, source="staff", note="staff")
+    )
+    modeladmin.message_user(request, f"{cancelled} order(s) cancelled.")
+    return None
+
+
+def order_timeline(order) -> list[dict]:
+    """Everything that happened to an order, oldest first: its state changes (OrderEvent),
+    payments, refunds and ticket deliveries (each read through the order's relations)."""
+    entries = []
+    for e in order.history.select_related("actor"):
+        who = e.actor.email if e.actor else e.source
+        change = f"{e.from_status or 'new'} → {e.to_status}"
+        entries.append(
+            {"at": e.created_at, "what": "Status", "detail": change, "by": who, "note": e.note}
+        )
+    for p in order.payments.all():
+        entries.append(
+            {
+                "at": p.paid_at or p.created_at,
+                "what": "Payment",
+                "detail": f"{format_naira(p.amount_kobo)} {p.get_status_display()} "
+                f"({p.paystack_reference})",
+                "by": p.source,
+                "note": p.note,
+            }
+        )
+    for r in order.refunds.select_related("requested_by"):
+        entries.append(
+            {
+                "at": r.created_at,
+                "what": "Refund",
+                "detail": f"{format_naira(r.amount_kobo)} {r.get_status_display()}",
+                "by": r.requested_by.email if r.requested_by else r.source,
+                "note": r.reason,
+            }
+        )
+    # Deliveries belong to the tickets app (a layer above): reached through the relation.
+    for d in order.delivery_logs.all() if hasattr(order, "delivery_logs") else []:
+        entries.append(
+            {
+                "at": d.sent_at or d.created_at,
+                "what": "Delivery",
+                "detail": f"{d.channel} {d.kind} to {d.recipient}: {d.state}",
+                "by": "",
+                "note": "",
+            }
+        )
+    return sorted(entries, key=lambda e: e["at"])
 
 
 @admin.register(Order)
@@ -94,11 +211,15 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ["status", HasMismatchFilter, "created_at"]
     search_fields = ["reference", "email", "full_name", "buyer__email"]
     inlines = [OrderItemInline, PaymentInline, RefundInline, OrderEventInline]
-    actions = [refund_in_full]
-    readonly_fields = [f.name for f in Order._meta.fields]
+    actions = [refund_in_full, cancel_unpaid]
+    readonly_fields = ["timeline", *[f.name for f in Order._meta.fields]]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Timeline (status changes, payments, refunds, deliveries)")
+    def timeline(self, obj):
+        return render_to_string("admin/orders/_timeline.html", {"entries": order_timeline(obj)})
 
 
 @admin.register(PromoCode)

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from events.signals import event_cancelled
+from getiickets.templatetags.money import format_naira
 from orders.models import Order
 from orders.services import expire_unpaid_orders
 from payments import services
@@ -181,9 +182,17 @@ def test_the_organizer_refunds_part_of_an_order_from_its_page(sandbox, client):
 
 def test_staff_refund_in_full_from_the_admin(sandbox, admin_client):
     order = paid_order(sandbox)
-    admin_client.post(
+    asked = admin_client.post(
         "/admin/orders/order/",
         {"action": "refund_in_full", "_selected_action": [order.pk]},
+    )
+    assert asked.status_code == 200
+    assert "Refund these orders in full?" in asked.content.decode()
+    assert format_naira(order.total_kobo) in asked.content.decode()
+    assert not Refund.objects.exists()  # nothing goes before staff confirm
+    admin_client.post(
+        "/admin/orders/order/",
+        {"action": "refund_in_full", "_selected_action": [order.pk], "confirmed": "yes"},
     )
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
