@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.models import Invitation, TeamMember, TeamRole
 from events.models import SeatSection
 from orders.models import WaitlistEntry
+from organizer.models import ApiToken
 from tests.factories import (
     EventFactory,
     OrganizerFactory,
@@ -20,7 +21,8 @@ from tests.organizer.conftest import sign_in_as_organizer
 pytestmark = pytest.mark.django_db
 
 # What a role may open, stated here independently of the code: owners everything; managers
-# all but the team and payout details; door staff only the check-in screens (scanning).
+# all but the team and payout details; door staff only the check-in screens (scanning) and
+# their own API tokens.
 OWNER_ONLY = {"team", "team_revoke", "team_remove", "payout_details"}
 DOOR_STAFF_MAY = {
     "check_in_home",
@@ -29,6 +31,8 @@ DOOR_STAFF_MAY = {
     "check_in_manifest",
     "check_in_sync",
     "check_in_counts",
+    "api_tokens",  # each member's own tokens, acting with their own role
+    "api_token_revoke",
 }
 # The invitation link and the request for organizer access (for people not yet on a team),
 # and the check-in service worker script (public, like any static file).
@@ -70,6 +74,9 @@ def objects_of(organizer):
         organizer=organizer, email=f"inv{organizer.pk}@example.ng", role=TeamRole.MANAGER
     )
     section = SeatSection.objects.create(event=event, name="Stalls")
+    token = ApiToken.objects.create(
+        organizer=organizer, user=organizer.user, name="Door app", digest=f"d{organizer.pk}"
+    )
     return {
         "event_id": event.pk,
         "ticket_type_id": tt.pk,
@@ -81,6 +88,7 @@ def objects_of(organizer):
         "pk": PromoCodeFactory(organizer=organizer).pk,
         "chart": "sales",
         "token": invitation.token,
+        "token_id": token.pk,
     }
 
 
