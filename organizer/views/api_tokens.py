@@ -12,6 +12,10 @@ from organizer import services
 from organizer.forms import ApiTokenForm
 from organizer.models import ApiToken
 
+# The new secret waits in the (server-side) session for the one page that shows it, so
+# reloading that page neither shows it again nor makes a second token.
+NEW_SECRET_KEY = "organizer:new_api_token"
+
 
 def _mine(request):
     return ApiToken.objects.filter(organizer=request.organizer, user=request.user)
@@ -20,7 +24,7 @@ def _mine(request):
 @organizer_permission(perms.API_TOKENS)
 def token_page(request):
     form = ApiTokenForm(request.POST or None, membership=request.membership)
-    secret, status = None, 200
+    status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
@@ -31,7 +35,9 @@ def token_page(request):
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                form, status = ApiTokenForm(membership=request.membership), 201
+                request.session[NEW_SECRET_KEY] = secret
+                return redirect("organizer:api_tokens")
+    secret = request.session.pop(NEW_SECRET_KEY, None)
     tokens = _mine(request).prefetch_related("events")
     return render(
         request,
