@@ -96,3 +96,15 @@ def test_an_event_cover_goes_to_s3_before_the_event_row_is_written(settings, s3_
     stored = s3_server["client"].list_objects_v2(Bucket=s3_server["bucket"], Prefix="public/")
     assert [o["Key"] for o in stored["Contents"]] == [f"public/{event.cover_image.name}"]
     assert event.cover_image.name.startswith("events/covers/")
+
+
+def test_any_brevo_email_or_twilio_sms_inside_a_transaction_is_refused(order, brevo, twilio):
+    from django.core.mail import send_mail
+
+    with pytest.raises(CalledInsideTransaction), transaction.atomic():
+        send_mail("Hello", "Body", "tickets@getiickets.ng", ["ada@example.ng"])
+    with pytest.raises(CalledInsideTransaction), transaction.atomic():
+        delivery.twilio_client()
+    assert brevo.requests == [] and twilio.requests == []
+    send_mail("Hello", "Body", "tickets@getiickets.ng", ["ada@example.ng"])  # outside: sent
+    assert len(brevo.messages) == 1

@@ -290,8 +290,12 @@ def twilio_configured() -> bool:
 
 
 def twilio_client():
+    """The one way to Twilio (ticket SMS, transfers, waitlist offers): never inside a
+    database transaction, and bounded in time."""
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
+
+    ensure_outside_transaction("Twilio")
 
     # Bounded, like every provider call: the step's lease (DELIVERY_LEASE_SECONDS) outlasts it.
     client = Client(
