@@ -25,6 +25,9 @@ from django.db import transaction
 LIST_TIMEOUT = 5 * 60
 DETAIL_TIMEOUT = 60
 CHOICES_TIMEOUT = 5 * 60
+CARD_TIMEOUT = 60 * 60
+# How long one process may take to rebuild a list while the others serve the previous copy.
+REBUILD_LOCK_SECONDS = 30
 
 CATALOGUE_VERSION_KEY = "events:v:catalogue"
 # After the cache fails to answer, pages skip it for a few seconds instead of waiting for
@@ -80,14 +83,19 @@ def _incr(key: str) -> None:
         return
 
 
-def _bump_now(event_id) -> None:
-    _incr(CATALOGUE_VERSION_KEY)
+def _bump_now(event_id, listing: bool = True) -> None:
+    if listing:
+        _incr(CATALOGUE_VERSION_KEY)
     if event_id is not None:
         _incr(_event_version_key(event_id))
 
 
-def bump_event(event_id) -> None:
-    """Invalidate the cached pages of one event and every cached list.
+def bump_event(event_id, *, listing: bool = True) -> None:
+    """Invalidate the cached pages of one event, and the lists and cards that show it.
+
+    `listing=False` says the change cannot move the event into or out of any list, or
+    reorder one (stock, seats): lists that do not show the event stay cached. Otherwise
+    every list is rebuilt (an event published, moved, re-priced...).
 
     Bumps now and again when the surrounding transaction commits, so a request that read
     the old rows between the two cannot leave stale data cached. Inside `batched_bumps()`
@@ -95,11 +103,11 @@ def bump_event(event_id) -> None:
     """
     pending = getattr(_local, "pending", None)
     if pending is not None:
-        pending.add(event_id)
+        pending[event_id] = pending.get(event_id, False) or listing
         return
-    _bump_now(event_id)
+    _bump_now(event_id, listing)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump_now(event_id))
+        transaction.on_commit(lambda: _bump_now(event_id, listing))
 
 
 def bump_catalogue() -> None:
@@ -112,14 +120,14 @@ def batched_bumps():
     """Collect bumps (e.g. thousands of seat signals) and send each event's bump once."""
     outer = getattr(_local, "pending", None) is None
     if outer:
-        _local.pending = set()
+        _local.pending = {}
     try:
         yield
     finally:
         if outer:
             ids, _local.pending = _local.pending, None
-            for event_id in ids:
-                bump_event(event_id)
+            for event_id, listing in ids.items():
+                bump_event(event_id, listing=listing)
 
 
 # --- Lists -----------------------------------------------------------------------
@@ -131,30 +139,91 @@ def list_key(params: dict[str, str]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+def event_versions(event_ids) -> dict | None:
+    """Each event's current version (created when missing); None when the cache is down."""
+    if not _available():
+        return None
+    keys = {_event_version_key(pk): pk for pk in event_ids}
+    found = cache.get_many(list(keys)) if keys else {}
+    versions = {keys[k]: v for k, v in found.items()}
+    for pk in set(keys.values()) - set(versions):
+        version = _version(_event_version_key(pk))
+        if version is None:
+            return None
+        versions[pk] = version
+    return versions
+
+
+def _shown(data) -> list[int]:
+    return [event.pk for event in data.get("events", [])] if isinstance(data, dict) else []
+
+
+def _get_or_rebuild(key: str, build, timeout: int, shown=_shown):
+    """The cached copy while it is current; when it is not, one process rebuilds it (the
+    holder of a short lock) and the others serve the previous copy meanwhile.
+
+    A copy is current while the catalogue version and the version of every event it shows
+    are those it was built with, so an event's own edit invalidates only what shows it.
+    """
+    catalogue = _version(CATALOGUE_VERSION_KEY)
+    if catalogue is None:
+        return build()
+    entry = cache.get(key)
+    current = entry is not None and entry["catalogue"] == catalogue
+    if current and event_versions(entry["events"]) == entry["events"]:
+        return _tagged(entry["data"], entry["events"])
+    lock = f"{key}:rebuilding"
+    if entry is not None and not cache.add(lock, 1, timeout=REBUILD_LOCK_SECONDS):
+        return entry["data"]  # another process is rebuilding: the previous copy meanwhile
+    try:
+        data = build()
+        versions = event_versions(shown(data)) or {}
+        cache.set(key, {"catalogue": catalogue, "events": versions, "data": data}, timeout)
+    finally:
+        if entry is not None:
+            cache.delete(lock)
+    return _tagged(data, versions)
+
+
+def _tagged(data, versions: dict):
+    """Each shown event carries the version its card may be cached under (`card_html`)."""
+    events = data.get("events", []) if isinstance(data, dict) else data
+    for event in events if isinstance(events, list) else []:
+        if hasattr(event, "pk"):
+            event.cache_version = versions.get(event.pk)
+    return data
+
+
+def card_html(event, render) -> str:
+    """An event card's HTML, cached per event and version (the card is the same for all)."""
+    version = getattr(event, "cache_version", None)
+    if version is None or not _available():
+        return render()
+    key = f"events:card:{event.pk}:{version}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, CARD_TIMEOUT)
+    return html
+
+
 def get_list(params: dict[str, str], build):
     """`build()` produces the (picklable) list data on a miss; cached 5 minutes."""
-    version = _version(CATALOGUE_VERSION_KEY)
-    if version is None:
-        return build()
-    key = f"events:list:{version}:{list_key(params)}"
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, LIST_TIMEOUT)
-    return data
+    return _get_or_rebuild(f"events:list:{list_key(params)}", build, LIST_TIMEOUT)
 
 
 def get_shared(name: str, build, timeout: int = CHOICES_TIMEOUT):
-    """Small shared data (filter choices, home sections) tied to the catalogue version."""
-    version = _version(CATALOGUE_VERSION_KEY)
-    if version is None:
-        return build()
-    key = f"events:shared:{name}:{version}"
-    data = cache.get(key)
-    if data is None:
-        data = build()
-        cache.set(key, data, timeout)
-    return data
+    """Small shared data (filter choices, home sections) tied to the catalogue version;
+    a list of events is also tied to each one's version."""
+
+    def shown(data):
+        return (
+            [e.pk for e in data if hasattr(e, "pk") and hasattr(e, "slug")]
+            if isinstance(data, list)
+            else []
+        )
+
+    return _get_or_rebuild(f"events:shared:{name}", build, timeout, shown=shown)
 
 
 # --- Detail ----------------------------------------------------------------------
@@ -179,3 +248,13 @@ def get_detail(slug: str, build):
     if version is not None:
         cache.set(key, {"event_id": event_id, "version": version, "data": data}, DETAIL_TIMEOUT)
     return data
+
+
+def page_token(event_ids=()) -> tuple | None:
+    """What a public page showing these events depends on: the catalogue version and each
+    event's version; None when the cache is unreachable (no conditional GET then)."""
+    catalogue = _version(CATALOGUE_VERSION_KEY)
+    versions = event_versions(event_ids)
+    if catalogue is None or versions is None:
+        return None
+    return catalogue, sorted(versions.items())

@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 
 from events import services
@@ -80,7 +79,7 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         if value == "price":
-            return queryset.order_by(F("min_listed_price").asc(nulls_last=True), "starts_at")
+            return services.order_by_price(queryset)
         if value == "newest":
             return queryset.order_by("-created_at", "-pk")
         return queryset.order_by("starts_at", "pk")

@@ -18,6 +18,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Sum,
     Value,
 )
@@ -350,7 +351,8 @@ def catalogue_queryset():
 
     Annotated in SQL: `min_price` (cheapest visible ticket still on sale), `min_listed_price`,
     `remaining`; ticket types are prefetched too (one more query, whatever the page size),
-    so templates may also read `event.ticket_types.all()` without extra queries.
+    so templates may also read `event.ticket_types.all()` without extra queries. Aggregates
+    every row it is asked for: take a page of ids first (`catalogue_listing`, `events_by_ids`).
     """
     types = TicketType.objects.order_by("position", "price_kobo", "pk")
     return (
@@ -360,11 +362,38 @@ def catalogue_queryset():
     )
 
 
+def catalogue_listing():
+    """What the catalogue filters, counts and pages: published upcoming events, no joins or
+    aggregates, in the order of the (status, starts_at) index."""
+    return Event.objects.published().upcoming().order_by("starts_at", "pk")
+
+
+def order_by_price(queryset):
+    """Cheapest visible ticket first (a correlated subquery: no GROUP BY over the list)."""
+    cheapest = (
+        TicketType.objects.filter(event=OuterRef("pk"), is_visible=True)
+        .order_by("price_kobo")
+        .values("price_kobo")[:1]
+    )
+    return queryset.annotate(listed_from=Subquery(cheapest)).order_by(
+        F("listed_from").asc(nulls_last=True), "starts_at", "pk"
+    )
+
+
+def events_by_ids(ids) -> list[Event]:
+    """The page's events with availability, in the order of `ids` (two queries)."""
+    ids = list(ids)
+    found = {e.pk: e for e in catalogue_queryset().filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def featured_events(limit: int = 6) -> list[Event]:
     """Featured upcoming events for the home page (cached with the catalogue)."""
     return cache.get_shared(
         f"featured:{limit}",
-        lambda: list(catalogue_queryset().filter(is_featured=True)[:limit]),
+        lambda: events_by_ids(
+            catalogue_listing().filter(is_featured=True).values_list("pk", flat=True)[:limit]
+        ),
     )
 
 
@@ -391,6 +420,7 @@ def catalogue_cities() -> list[str]:
             set(
                 Event.objects.published()
                 .upcoming()
+                .order_by()  # the default ordering's column would join the DISTINCT
                 .values_list("venue__city", flat=True)
                 .distinct()
             )
@@ -634,7 +664,7 @@ def rename_section(*, event: Event, section_id: int, name: str) -> SeatSection:
                 section.seats.update(label=Concat(Value(f"{name}-"), "row_label", "number"))
         except IntegrityError as exc:
             raise SeatMapError("Seat labels would clash with other seats.") from exc
-        cache.bump_event(event.pk)
+        cache.bump_event(event.pk, listing=False)
     return section
 
 
@@ -659,7 +689,7 @@ def rename_row(*, event: Event, section_id: int, old_label: str, new_label: str)
         raise SeatMapError("Seat labels would clash with other seats.") from exc
     if not changed:
         raise SeatMapError(f"There is no row {old_label} in {section.name}.")
-    cache.bump_event(event.pk)
+    cache.bump_event(event.pk, listing=False)
     return changed
 
 

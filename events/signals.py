@@ -29,13 +29,18 @@ def _event_deleted(sender, instance, **kwargs):
 
 @receiver(post_save, sender=TicketType, dispatch_uid="events_ticket_type_saved")
 @receiver(post_delete, sender=TicketType, dispatch_uid="events_ticket_type_deleted")
+def _ticket_type_changed(sender, instance, raw=False, **kwargs):
+    if not raw:  # a price or visibility can reorder the price-sorted lists
+        cache.bump_event(instance.event_id)
+
+
 @receiver(post_save, sender=SeatSection, dispatch_uid="events_section_saved")
 @receiver(post_delete, sender=SeatSection, dispatch_uid="events_section_deleted")
 @receiver(post_save, sender=Seat, dispatch_uid="events_seat_saved")
 @receiver(post_delete, sender=Seat, dispatch_uid="events_seat_deleted")
-def _event_part_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        cache.bump_event(instance.event_id)
+def _seating_changed(sender, instance, raw=False, **kwargs):
+    if not raw:  # the seat map is the event's own page: no list moves
+        cache.bump_event(instance.event_id, listing=False)
 
 
 @receiver(post_save, sender=Venue, dispatch_uid="events_venue_saved")

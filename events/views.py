@@ -15,30 +15,46 @@ from django.views.decorators.http import require_GET
 from events import cache, services
 from events.filters import EventFilter, clean_params
 from events.models import Event
+from getiickets.conditional import public_page
 from getiickets.htmx import wants_fragment
 
 PAGE_SIZE = 12
 
 
 def _build_list(params: dict):
-    filterset = EventFilter(params, queryset=services.catalogue_queryset())
+    """Filter, count and page plain event rows (the index does the work), then load the
+    availability of the page's events only."""
+    filterset = EventFilter(params, queryset=services.catalogue_listing())
     if not filterset.is_valid():
         return {"errors": filterset.errors.get_json_data(), "events": [], "count": 0}
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(params.get("page"))
     return {
         "errors": None,
-        "events": list(page.object_list),
+        "events": services.events_by_ids(page.object_list),
         "count": paginator.count,
         "number": page.number,
         "num_pages": paginator.num_pages,
     }
 
 
+def _list_data(request) -> tuple[dict, dict]:
+    """The page's list data, looked up once per request (the ETag needs it too)."""
+    if not hasattr(request, "_catalogue_list"):
+        params = clean_params(request.GET)
+        request._catalogue_list = params, cache.get_list(params, lambda: _build_list(params))
+    return request._catalogue_list
+
+
+def _list_token(request):
+    params, data = _list_data(request)
+    return cache.page_token([event.pk for event in data["events"]])
+
+
 @require_GET
+@public_page(_list_token)
 def event_list(request):
-    params = clean_params(request.GET)
-    data = cache.get_list(params, lambda: _build_list(params))
+    params, data = _list_data(request)
     filterset = EventFilter(params, queryset=Event.objects.none())  # the form only
     base = {k: v for k, v in params.items() if k != "page"}
     number, num_pages = data.get("number", 1), data.get("num_pages", 1)
@@ -93,7 +109,13 @@ def _detail_or_preview(request, slug):
     raise Http404("No such event.")
 
 
+def _detail_token(request, slug):
+    data = cache.get_detail(slug, lambda: services.event_detail_data(slug))
+    return cache.page_token([data["event"].pk]) if data is not None else None
+
+
 @require_GET
+@public_page(_detail_token)
 def event_detail(request, slug):
     data, preview = _detail_or_preview(request, slug)
     event = data["event"]

@@ -3,14 +3,15 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import BadRequest
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from events import services as event_services
 from getiickets import services
+from getiickets.conditional import public_page
 from getiickets.forms import NewsletterForm, SupportForm
 
 FEATURED_LIMIT = 6
@@ -21,29 +22,10 @@ NEWSLETTER_LIMITED = (
 )
 
 
-def _featured_events():
-    from events.models import Event, TicketType
-
-    return list(
-        Event.objects.published()
-        .upcoming()
-        .filter(is_featured=True)
-        .select_related("venue", "category")
-        .prefetch_related(Prefetch("ticket_types", queryset=TicketType.objects.order_by("pk")))
-        .order_by("starts_at")[:FEATURED_LIMIT]
-    )
-
-
-def _categories():
-    from events.models import Category
-
-    return list(Category.objects.all())
-
-
 def _home_context(newsletter_form=None):
     return {
-        "featured_events": _featured_events(),
-        "categories": _categories(),
+        "featured_events": event_services.featured_events(FEATURED_LIMIT),
+        "categories": event_services.catalogue_categories(),
         "newsletter_form": newsletter_form or NewsletterForm(),
         **_policy(),
     }
@@ -72,7 +54,15 @@ def favicon(request):
     return response
 
 
+def _home_token(request):
+    from events import cache as event_cache
+
+    featured = event_services.featured_events(FEATURED_LIMIT)
+    return event_cache.page_token([event.pk for event in featured])
+
+
 @require_GET
+@public_page(_home_token)
 def home(request):
     return render(request, "pages/home.html", _home_context())
 

@@ -143,7 +143,7 @@ def _bump_event(event_id: int) -> None:
     except ImportError:
         return
     try:
-        bump_event(event_id)
+        bump_event(event_id, listing=False)  # the lists showing it, not the whole catalogue
     except Exception:  # a cache hiccup must never break a sale
         log.exception("bump_event(%s) failed", event_id)
 

@@ -28,3 +28,19 @@ def card_pricing(event) -> CardPricing:
 
 
 register.simple_tag(card_pricing, name="card_pricing")
+
+
+CARD_TEMPLATES = ["includes/event_card.html", "events/_card.html"]
+
+
+@register.simple_tag
+def event_card(event):
+    """`{% event_card event %}`: the card's HTML, cached per event version (events.cache)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from events import cache
+
+    return mark_safe(  # noqa: S308 - our own template's output
+        cache.card_html(event, lambda: render_to_string(CARD_TEMPLATES, {"event": event}))
+    )

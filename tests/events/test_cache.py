@@ -83,7 +83,7 @@ def test_bump_event_shows_a_sell_out_made_by_the_holds_code(client):
 
 def test_thousands_of_seat_signals_bump_the_cache_once(monkeypatch):
     calls = []
-    monkeypatch.setattr(event_cache, "_bump_now", lambda event_id: calls.append(event_id))
+    monkeypatch.setattr(event_cache, "_bump_now", lambda event_id, listing: calls.append(event_id))
     with event_cache.batched_bumps():
         for _ in range(1000):
             event_cache.bump_event(7)
