@@ -261,7 +261,7 @@ def test_stock_freed_and_bump_event_fire_when_availability_crosses_zero(monkeypa
 
     bumped = []
     fake = types.ModuleType("events.cache")
-    fake.bump_event = bumped.append
+    fake.bump_event = lambda event_id, **how: bumped.append(event_id)
     monkeypatch.setitem(sys.modules, "events.cache", fake)
     ticket_type = TicketTypeFactory(capacity=2)
     event = ticket_type.event
