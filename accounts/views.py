@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import permissions, roles, services
+from accounts import landing, permissions, roles, services
 from accounts.decorators import organizer_required
 from accounts.forms import (
     NIGERIAN_BANKS,
@@ -86,7 +86,7 @@ def reset_password(request):
 
 @login_required
 def after_login(request):
-    target = safe_next(request)
+    target = landing.pop_landing(request) or safe_next(request)
     if roles.has_both_roles(request.user):
         return redirect(f"{reverse('accounts:select_role')}?{urlencode({'next': target})}")
     roles.set_active_role(request, roles.BUYER)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts import services as accounts_services
 from getiickets.errors import DomainError
 from orders import pricing
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
@@ -213,6 +214,12 @@ def place_order(
     OrderEvent.objects.create(
         order=order, from_status="", to_status=S.PENDING, actor=buyer, source="buyer"
     )
+    if not buyer.buyer_profile_complete:  # asked at checkout, kept for the next time
+        accounts_services.complete_buyer_profile(
+            user=buyer,
+            full_name=buyer.full_name or details.full_name,
+            phone=buyer.phone or details.phone,
+        )
     return order
 
 

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 
 from accounts import permissions as perms
-from accounts.decorators import buyer_profile_required
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from getiickets.query import query_params
@@ -77,9 +76,10 @@ def _expired_redirect(request, hold):
     return redirect(_event_url(hold.event))
 
 
-@buyer_profile_required
+@login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
+    """Name and phone are asked here, not in a step before (issue 18 item 2)."""
     hold_id = query_params(request, HoldQuery)["hold"]
     hold = services.active_hold_for(buyer=request.user, hold_id=hold_id)
     if hold is None:

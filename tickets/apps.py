@@ -6,7 +6,9 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         from orders.signals import order_paid
-        from tickets import fulfilment, fulfilment_admin  # noqa: F401 (admin registration)
+
+        # Imported for what they register: admin pages; the sign-in receivers (tickets.resume).
+        from tickets import fulfilment, fulfilment_admin, resume  # noqa: F401
         from tickets.signals import connect_receivers
 
         order_paid.connect(fulfilment.on_order_paid, dispatch_uid="tickets.fulfilment")

@@ -115,3 +115,36 @@ def test_the_success_page_turns_into_the_tickets_without_a_reload(
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
     expect(page.get_by_text("Emailed to ada@example.ng")).to_be_visible()
     screenshot(page, "buyer-phone-success-tickets")
+
+
+def test_sign_up_with_verification_in_another_tab_keeps_the_selection(
+    live_server, page_factory, screenshot, mailoutbox
+):
+    import re
+
+    ticket_type = TicketTypeFactory(name="Regular", capacity=50, event__title="Gidi Fest")
+    page = page_factory(PHONE_390)
+    page.goto(f"{live_server.url}/events/{ticket_type.event.slug}")
+    page.select_option(f"#qty-{ticket_type.pk}", "2")
+    page.get_by_role("button", name="Reserve tickets").click()
+    page.wait_for_url("**/auth/login**")
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Email").fill("new@example.ng")
+    page.locator("input[name=password1]").fill("Jollof-Rice-2026!")
+    page.locator("input[name=password2]").fill("Jollof-Rice-2026!")
+    screenshot(page, "buyer-phone-signup-form")
+    page.get_by_role("button", name=re.compile("Create")).click()
+    page.wait_for_url("**/auth/verify-email")
+    screenshot(page, "buyer-phone-signup-verify-sent")
+    link = re.search(r"https?://\S+/auth/verify-email/\S+", mailoutbox[-1].body)[0]
+    tab = page.context.new_page()  # the mail opens in another tab
+    tab.goto(live_server.url + "/auth/" + link.split("/auth/", 1)[1])
+    tab.get_by_role("button", name=re.compile("Confirm")).click()
+    tab.wait_for_url("**/auth/login**")
+    tab.get_by_label("Email").fill("new@example.ng")
+    tab.locator("input[name=password]").fill("Jollof-Rice-2026!")
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url("**/checkout?hold=**")
+    expect(tab.get_by_text("your tickets for Gidi Fest are held")).to_be_visible()
+    expect(tab.get_by_label("Full name")).to_be_visible()  # asked here, no step before
+    screenshot(tab, "buyer-phone-signup-lands-at-checkout-with-tickets-held")
