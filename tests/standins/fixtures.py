@@ -6,6 +6,7 @@ Import them into a conftest.py: `from tests.standins.fixtures import *  # noqa: 
 import socket
 
 import pytest
+import requests
 
 from tests.standins.brevo import BrevoStandin
 from tests.standins.twilio import TwilioStandin
@@ -63,6 +64,8 @@ def s3_server():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     endpoint = f"http://127.0.0.1:{port}"
+    # moto keeps its buckets per process, across servers: start each test from nothing.
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10)
     client = boto3.client(
         "s3",
         endpoint_url=endpoint,
