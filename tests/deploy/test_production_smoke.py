@@ -33,6 +33,8 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.needs_services,
     pytest.mark.django_db(transaction=True),
+    # collectstatic (the migrate command) and five processes booting: minutes on a busy machine
+    pytest.mark.timeout(900),
 ]
 NGINX = "/usr/sbin/nginx"
 VENV_BIN = str(Path(sys.executable).parent)
@@ -64,14 +66,21 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def wait_for(condition, timeout, what, logs=()):
+def wait_for(condition, timeout, what, logs=(), procs=()):
+    """Poll `condition`; fail at once, with the logs, when one of `procs` has exited."""
+
+    def tails():
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in logs if p.exists())
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
+        for proc, _out in procs:
+            if proc.poll() is not None:
+                raise AssertionError(f"{proc.args[0]} exited ({proc.returncode})\n{tails()}")
         time.sleep(0.3)
-    tails = "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in logs if p.exists())
-    raise AssertionError(f"timed out waiting for {what}\n{tails}")
+    raise AssertionError(f"timed out waiting for {what}\n{tails()}")
 
 
 def render_nginx(tmp: Path, values: dict[str, str]) -> Path:
@@ -149,7 +158,8 @@ def production(tmp_path):
 
     try:
         migrate = start("migrate")
-        assert migrate.wait(timeout=240) == 0, (tmp_path / "migrate.log").read_text()[-3000:]
+        assert migrate.wait(timeout=480) == 0, (tmp_path / "migrate.log").read_text()[-3000:]
+        procs.pop()[1].close()  # the one shot is done; every process started next must stay up
         assert (dirs["static"] / "staticfiles.json").exists()  # collectstatic ran
         for name in ("web", "worker", "beat"):
             start(name, start_new_session=True)
@@ -188,12 +198,13 @@ def production(tmp_path):
             except requests.RequestException:
                 return False
 
-        wait_for(healthy, 120, "web behind the proxy to report healthy", logs)
+        wait_for(healthy, 300, "web behind the proxy to report healthy", logs, procs)
         wait_for(
             lambda: b"ready." in (tmp_path / "worker.log").read_bytes(),
-            120,
+            300,
             "the Celery worker",
             logs,
+            procs,
         )
         yield {"url": site, "tmp": tmp_path, "logs": logs, "env": compose_env["web"]}
     finally:
