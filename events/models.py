@@ -117,6 +117,8 @@ class Event(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     description = models.TextField()
     cover_image = ReencodedImageField(upload_to="events/covers/%Y/%m/", blank=True)
+    # Resized WebP/JPEG covers of `cover_image` (events/covers.py), written by a Celery task.
+    cover_variants = models.JSONField(default=dict, blank=True, editable=False)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="events")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="events")
     starts_at = models.DateTimeField(db_index=True, validators=[validate_sane_datetime])

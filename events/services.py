@@ -27,7 +27,7 @@ from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events import cache
+from events import cache, covers
 from events.models import Category, Event, Organizer, Seat, SeatSection, TicketType, Venue
 from getiickets.errors import DomainError
 
@@ -147,6 +147,8 @@ def create_event(
         if cover:
             event.cover_image = cover
         event.save()
+        if cover:
+            covers.schedule_variants(event)
         return event
 
     return _with_stored_cover(cover_image, write)
@@ -173,9 +175,10 @@ def update_event(
         _check_times(locked.starts_at, locked.ends_at)
         locked.venue = _resolve_venue(organizer=locked.organizer, venue=venue, new_venue=new_venue)
         if cover:
-            locked.cover_image = cover
+            locked.cover_image, locked.cover_variants = cover, {}
+            covers.schedule_variants(locked)
         elif remove_cover_image:
-            locked.cover_image = ""
+            locked.cover_image, locked.cover_variants = "", {}
         locked.save()
         if locked.is_reserved_seating:
             sync_capacities(event=locked)

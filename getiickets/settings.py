@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "imagekit",
     "django.contrib.postgres",
     "django.contrib.sites",
     "allauth",
