@@ -9,6 +9,8 @@ class WaitlistTarget(forms.Form):
 
     event = forms.SlugField(max_length=220, error_messages={"required": "is missing"})
     ticket_type = id_field(required=False)
+    # How many the buyer chose on the sold-out event page; the form starts with it.
+    quantity = forms.IntegerField(min_value=1, max_value=100, required=False)
 
 
 class WaitlistForm(forms.Form):

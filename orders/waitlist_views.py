@@ -16,6 +16,7 @@ from orders.waitlist_forms import WaitlistForm, WaitlistTarget
 def _target(request):
     source = request.POST if request.method == "POST" else request.GET
     target = query_params(request, WaitlistTarget, data=source)
+    request.waitlist_quantity = target["quantity"]
     event = get_object_or_404(Event.objects.published(), slug=target["event"])
     ticket_type = None
     if target["ticket_type"]:
@@ -39,7 +40,11 @@ def join(request):
     form = WaitlistForm(
         request.POST or None,
         max_quantity=limit,
-        initial={"email": user.email, "phone": user.phone or "", "quantity": 1},
+        initial={
+            "email": user.email,
+            "phone": user.phone or "",
+            "quantity": min(request.waitlist_quantity or 1, limit or 1),
+        },
     )
     status = 200
     if request.method == "POST" and existing is None and form.is_valid():

@@ -151,6 +151,15 @@ class Selector:
     def on_sale(self) -> bool:
         return self.event.status == Event.Status.PUBLISHED and self.event.ends_at > timezone.now()
 
+    @property
+    def sold_out(self) -> bool:
+        """Nothing left of any ticket type: the page offers the waitlist instead."""
+        return bool(self.rows) and all(row.sold_out for row in self.rows)
+
+    @property
+    def waitlist_url(self) -> str:
+        return reverse("waitlist:join")
+
 
 def pending_selection(request, event: Event) -> dict:
     if request is None or not hasattr(request, "session"):

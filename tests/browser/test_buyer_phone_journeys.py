@@ -148,3 +148,26 @@ def test_sign_up_with_verification_in_another_tab_keeps_the_selection(
     expect(tab.get_by_text("your tickets for Gidi Fest are held")).to_be_visible()
     expect(tab.get_by_label("Full name")).to_be_visible()  # asked here, no step before
     screenshot(tab, "buyer-phone-signup-lands-at-checkout-with-tickets-held")
+
+
+def test_sold_out_to_the_waitlist_on_a_phone(live_server, page_factory, screenshot):
+    from events.models import TicketType
+
+    ticket_type = TicketTypeFactory(name="Regular", capacity=5, event__title="Gidi Fest")
+    TicketType.objects.filter(pk=ticket_type.pk).update(sold=5)
+    buyer = UserFactory(email="ada@example.ng", phone="+2348031234567")
+    page = page_factory(PHONE_390)
+    _sign_in(page, live_server, buyer)
+    page.goto(f"{live_server.url}/events/{ticket_type.event.slug}")
+    expect(page.get_by_text("Every ticket for this event is taken")).to_be_visible()
+    assert page.get_by_role("button", name="Reserve tickets").count() == 0
+    page.get_by_label("How many tickets?").select_option("2")
+    page.locator(".waitlist-offer").scroll_into_view_if_needed()
+    screenshot(page, "buyer-phone-sold-out-event")
+    page.get_by_role("button", name="Join the waitlist").click()
+    page.wait_for_url("**/waitlist?**")
+    assert page.get_by_label("Quantity").input_value() == "2"
+    page.locator("main form button[type=submit]").first.click()
+    expect(page.get_by_text("ada@example.ng").first).to_be_visible()
+    assert ticket_type.event.waitlist.get(buyer=buyer).quantity == 2
+    screenshot(page, "buyer-phone-waitlist-joined")
