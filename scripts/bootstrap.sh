@@ -15,24 +15,29 @@ case "$set_name" in
   *) echo "usage: $0 runtime|dev" >&2; exit 2 ;;
 esac
 
-need_apt=()
+need_apt=()   # installed as Debian recommends them (chromium's fonts, for one)
+bare_apt=()   # without recommends: docker-compose's would pull in a whole Docker engine
 for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ "$set_name" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
-  [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
-  command -v docker-compose >/dev/null 2>&1 || need_apt+=(docker-compose)  # validates the file
+  [ -x /usr/sbin/nginx ] || bare_apt+=(nginx-light)
+  command -v docker-compose >/dev/null 2>&1 || bare_apt+=(docker-compose)  # validates the file
 fi
-if ((${#need_apt[@]})); then
+if ((${#need_apt[@]} + ${#bare_apt[@]})); then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "==> installing Debian packages: ${need_apt[*]}"
+    echo "==> installing Debian packages: ${need_apt[*]} ${bare_apt[*]}"
     # policy-rc.d (Docker images ship one) keeps nginx's package from starting a daemon.
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-      --no-install-recommends "${need_apt[@]}" >/dev/null
+    apt-get update -qq
+    export DEBIAN_FRONTEND=noninteractive
+    if ((${#need_apt[@]})); then apt-get install -y -qq "${need_apt[@]}" >/dev/null; fi
+    if ((${#bare_apt[@]})); then
+      apt-get install -y -qq --no-install-recommends "${bare_apt[@]}" >/dev/null
+    fi
   else
-    echo "==> missing Debian packages (install them yourself): ${need_apt[*]}" >&2
+    echo "==> missing Debian packages (install them yourself): ${need_apt[*]} ${bare_apt[*]}" >&2
   fi
 fi
 
