@@ -286,20 +286,27 @@ def _organizer_order(request, reference):
 @organizer_permission(perms.REFUND_ORDERS)
 @require_http_methods(["GET", "POST"])
 def organizer_order(request, reference):
+    """The order with its refund form. A refund is asked twice: the first POST shows the
+    amount that will go back and to whom; only the confirming POST sends it."""
     order = _organizer_order(request, reference)
     form = RefundForm(request.POST or None, order=order)
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            wanted = {
+                "order": order,
+                "amount_kobo": form.amount_kobo(),
+                "item_ids": form.item_ids(),
+                "actor": request.user,
+                "source": "organizer",
+                "reason": form.cleaned_data.get("reason", ""),
+            }
             try:
-                refund = payments.request_refund(
-                    order=order,
-                    amount_kobo=form.amount_kobo(),
-                    actor=request.user,
-                    source="organizer",
-                    reason=form.cleaned_data.get("reason", ""),
-                    item_ids=form.item_ids(),
-                )
+                amount = payments.request_refund(**wanted, preview=True)
+                confirmed = request.POST.get("confirm_kobo")
+                if confirmed != str(amount):
+                    return _confirm_refund(request, order, form, amount, changed=bool(confirmed))
+                refund = payments.request_refund(**{**wanted, "amount_kobo": amount})
             except payments.RefundRefused as error:
                 messages.error(request, error.message)
                 status = error.status_code
@@ -323,10 +330,28 @@ def organizer_order(request, reference):
             "order": order,
             "form": form,
             "items": order.items.select_related("ticket_type", "seat"),
-            "refunds": order.refunds.all(),
+            "refunds": order.refunds.select_related("requested_by"),
             "history": order.history.select_related("actor"),
         },
         status=status,
+    )
+
+
+def _confirm_refund(request, order, form, amount_kobo, *, changed=False):
+    chosen = set(form.item_ids())
+    return render(
+        request,
+        "orders/organizer_refund_confirm.html",
+        {
+            "order": order,
+            "form": form,
+            "amount_kobo": amount_kobo,
+            "chosen_items": [
+                i for i in order.items.select_related("ticket_type") if i.pk in chosen
+            ],
+            "changed": changed,
+        },
+        status=409 if changed else 200,
     )
 
 

@@ -250,10 +250,14 @@ def request_refund(
     source: str,
     reason: str = "",
     item_ids=(),
-) -> Refund:
+    preview: bool = False,
+) -> Refund | int:
     """Ask Paystack to refund `amount_kobo` — None means the chosen admissions' prices
     (`item_ids`), or everything left. The order changes only when Paystack confirms (the API
-    answer says processed, or refund.processed arrives)."""
+    answer says processed, or refund.processed arrives).
+
+    `preview=True` applies the same checks and returns the amount (kobo) that would go back,
+    changing nothing: what the organizer confirms before the refund is sent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (S.PAID, S.PARTIALLY_REFUNDED):
@@ -273,6 +277,8 @@ def request_refund(
             raise RefundRefused("Nothing is left to refund on this order.")
         if amount > left:
             raise RefundRefused(f"At most ₦{left / 100:,.2f} can still be refunded.")
+        if preview:
+            return amount
         refund = Refund.objects.create(
             order=order, amount_kobo=amount, requested_by=actor, source=source, reason=reason
         )

@@ -66,7 +66,11 @@ def test_organizer_refunds_one_ticket_from_the_order_page(
     page.goto(f"{sandbox.url}/organizer/orders/{order.reference}")
     page.get_by_label("VIP").first.check()
     screenshot(page, "organizer-order-refund-phone")
-    page.get_by_role("button", name="Refund through Paystack").click()
+    page.get_by_role("button", name="Review refund…").click()
+    page.get_by_role("heading", name="Refund ₦25,000.00?").wait_for()  # the amount, before it goes
+    screenshot(page, "organizer-order-refund-confirm-phone")
+    assert order.refunds.count() == 0
+    page.get_by_role("button", name="Yes, refund ₦25,000.00").click()
     page.get_by_text("Refund confirmed by Paystack.").wait_for()
     screenshot(page, "organizer-order-refunded-phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

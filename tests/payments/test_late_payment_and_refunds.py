@@ -157,6 +157,16 @@ def test_cancelling_an_event_refunds_every_paid_order_as_a_batch(sandbox):
     assert pending.status == Order.Status.PENDING
 
 
+def _refund(client, order, **data):
+    """Ask for a refund, check the confirmation page, then confirm it."""
+    url = f"/organizer/orders/{order.reference}"
+    asked = client.post(url, data)
+    if asked.status_code != 200:
+        return asked
+    assert Refund.objects.filter(order=order).count() == order.refunds.count()
+    return client.post(url, {**data, "confirm_kobo": asked.context["amount_kobo"]})
+
+
 def test_the_organizer_refunds_part_of_an_order_from_its_page(sandbox, client):
     order = paid_order(sandbox)
     organizer = order.event.organizer
@@ -164,20 +174,40 @@ def test_the_organizer_refunds_part_of_an_order_from_its_page(sandbox, client):
     session = client.session
     session["active_role"] = "organizer"
     session.save()
-    page = client.post(
+    asked = client.post(
         f"/organizer/orders/{order.reference}", {"amount_naira": "5000", "reason": "Late start"}
     )
+    assert asked.status_code == 200
+    assert "Refund ₦5,000.00?" in asked.content.decode()
+    assert not Refund.objects.exists()  # nothing goes before the organizer confirms
+    page = _refund(client, order, amount_naira="5000", reason="Late start")
     assert page.status_code == 302
     order.refresh_from_db()
     assert order.status == Order.Status.PARTIALLY_REFUNDED
     assert order.refunded_kobo == 500_000
+    assert Refund.objects.get().requested_by == organizer.user
     page = client.post(f"/organizer/orders/{order.reference}", {"amount_naira": "999999"})
     assert page.status_code == 400
     assert "At most ₦15,800.00 can still be refunded." in page.content.decode()
-    page = client.post(f"/organizer/orders/{order.reference}", {"amount_naira": ""})
+    page = _refund(client, order, amount_naira="")
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
     assert order.refunded_kobo == order.total_kobo
+
+
+def test_a_confirmation_for_an_amount_that_changed_is_asked_again(sandbox, client):
+    order = paid_order(sandbox)
+    client.force_login(order.event.organizer.user)
+    session = client.session
+    session["active_role"] = "organizer"
+    session.save()
+    url = f"/organizer/orders/{order.reference}"
+    everything = client.post(url, {"amount_naira": ""}).context["amount_kobo"]
+    services.request_refund(order=order, amount_kobo=500_000, source="staff")  # meanwhile
+    stale = client.post(url, {"amount_naira": "", "confirm_kobo": everything})
+    assert stale.status_code == 409
+    assert "The amount changed" in stale.content.decode()
+    assert Refund.objects.count() == 1
 
 
 def test_staff_refund_in_full_from_the_admin(sandbox, admin_client):
@@ -210,7 +240,7 @@ def test_the_organizer_refunds_one_ticket_of_three_and_only_that_one_is_void(san
     session.save()
     page = client.get(f"/organizer/orders/{order.reference}")
     assert "Tickets to refund" in page.content.decode()
-    page = client.post(f"/organizer/orders/{order.reference}", {"items": [second.pk]})
+    page = _refund(client, order, items=[second.pk])
     assert page.status_code == 302
     order.refresh_from_db()
     assert order.status == Order.Status.PARTIALLY_REFUNDED
