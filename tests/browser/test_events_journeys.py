@@ -132,6 +132,7 @@ def test_organizer_creates_builds_seats_and_publishes_then_a_visitor_finds_it(
     assert "q=wakaa" in visitor.url  # the filtered list has its own address
     # ...and by city.
     visitor.goto(live_server.url + "/events")
+    visitor.locator(".filter-more > summary").click()  # on a phone the filters fold away
     visitor.get_by_label("City").select_option(label="Port Harcourt")  # htmx updates the list
     expect(visitor.get_by_text("Unrelated Lagos Show")).to_have_count(0)
     expect(visitor.get_by_role("heading", name="Wakaa Musical Preview Night")).to_be_visible()
