@@ -48,6 +48,12 @@ class InputGuardMiddleware:
     def __call__(self, request):
         reason = refusal_reason(request)
         if reason:
+            if request.path_info.startswith("/api/"):  # the API's errors are problem details
+                return JsonResponse(
+                    {"type": "about:blank", "title": MESSAGE, "status": 400, "detail": reason},
+                    status=400,
+                    content_type="application/problem+json",
+                )
             if request.content_type == "application/json" or "application/json" in (
                 request.META.get("HTTP_ACCEPT", "")
             ):

@@ -131,3 +131,13 @@ def test_the_openapi_document_and_its_offline_docs_page_are_served(client, db):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html  # no CDN
     assert "cdn" not in html.lower()
+
+
+def test_control_characters_anywhere_in_an_api_request_get_a_400_problem(api, catalogue):
+    for response in (
+        api.get("/api/v1/events", {"q": "a\x00b"}),
+        api.get("/api/v1/events/burna%00live"),
+    ):
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == 400
