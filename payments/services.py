@@ -43,6 +43,10 @@ def callback_url() -> str:
 
 
 # --- Starting a payment ------------------------------------------------------------------
+# A claim to initialise older than Paystack's timeout plus this belonged to a dead process.
+CLAIM_GRACE_SECONDS = 5
+
+
 def start_payment(*, order: Order) -> str:
     """The Paystack page for this order: one Paystack transaction per order, however often Pay
     is pressed, and no transaction or row lock held while Paystack answers.
@@ -91,9 +95,6 @@ def start_payment(*, order: Order) -> str:
     )
     # Whoever recorded first wins (a taken-over claim may have finished too): one page.
     return Order.objects.values_list("authorization_url", flat=True).get(pk=order.pk)
-
-
-CLAIM_GRACE_SECONDS = 5
 
 
 def _claim_initialisation(order: Order) -> tuple[bool, str]:

@@ -93,6 +93,27 @@ class TransactionProbe:
         cursor.execute(self.SQL)
         return {(pid, start): (state, tables) for pid, start, state, tables in cursor.fetchall()}
 
+    def row_lockable(self, what: str, table: str, column: str, value) -> None:
+        """Lock the row from here while the caller waits for the answer: a lock the caller
+        holds across the call would make this wait out `lock_timeout` (a racing thread's
+        brief claim does not)."""
+        if self.params is None:
+            return
+        import psycopg
+        from psycopg import sql
+
+        params = {k: v for k, v in self.params.items() if k not in ("cursor_factory", "context")}
+        query = sql.SQL("SELECT 1 FROM {} WHERE {} = %s FOR UPDATE").format(
+            sql.Identifier(table), sql.Identifier(column)
+        )
+        with psycopg.connect(**params) as conn, conn.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            try:
+                cursor.execute(query, [value])
+            except psycopg.errors.LockNotAvailable:
+                self.findings.append(f"{what}: the {table} row {value} stayed locked")
+            conn.rollback()
+
     def check(self, what: str) -> None:
         if self.params is None:
             return

@@ -4,7 +4,8 @@ paystackapi calls it, on 127.0.0.1.
 Like Paystack it checks the Bearer key and refuses a second transaction with a reference it
 already has ("Duplicate Transaction Reference"). While answering each call it looks at the
 test database (TransactionProbe): a transaction the caller holds open across the call is
-recorded in `findings`. `initialized` lists every reference a transaction was created for.
+recorded in `findings`, and so is an order row it cannot lock within 2 s (SELECT ... FOR
+UPDATE from its own connection). `initialized` lists every reference a transaction was made for.
 """
 
 import json
@@ -28,8 +29,9 @@ class PaystackHandler(JsonHandler):
             return self.reply(401, {"status": False, "message": "Invalid key"})
         path = self.path.rstrip("/")
         standin.probe.check(f"POST {path}")
+        reference = str(payload.get("reference") or payload.get("transaction") or "")
+        standin.probe.row_lockable(f"POST {path}", "orders_order", "reference", reference)
         if path == "/transaction/initialize":
-            reference = str(payload.get("reference") or "")
             with standin.lock:
                 standin.requests.append(("initialize", reference))
                 if reference in standin.transactions:
@@ -58,7 +60,6 @@ class PaystackHandler(JsonHandler):
                 },
             )
         if path == "/refund":
-            reference = str(payload.get("transaction") or "")
             with standin.lock:
                 standin.requests.append(("refund", reference))
                 tx = standin.transactions.get(reference)
@@ -88,6 +89,7 @@ class PaystackHandler(JsonHandler):
         if not match:
             return self.reply(404, {"status": False, "message": "Not found"})
         standin.probe.check(f"GET {self.path}")
+        standin.probe.row_lockable("verify", "orders_order", "reference", match.group(1))
         with standin.lock:
             standin.requests.append(("verify", match.group(1)))
             tx = standin.transactions.get(match.group(1))
