@@ -694,7 +694,12 @@
       wedge.text += e.key;
     }
   });
-  if (codeInput && !document.getElementById("search-q")?.value) codeInput.focus();
+  // With a mouse (a desk with a USB scanner) the code box starts focused; on a touch screen
+  // focusing it would open the on-screen keyboard, and the page-wide handler above is enough.
+  var finePointer = window.matchMedia && window.matchMedia("(pointer: fine)").matches;
+  if (codeInput && finePointer && !document.getElementById("search-q")?.value) {
+    codeInput.focus({ preventScroll: true });
+  }
 
   // --- surviving a reload offline -------------------------------------------------------
   // The service worker keeps the last good copy of this page, its scripts and the guest

@@ -150,7 +150,7 @@ def test_invited_door_staff_sign_up_and_can_only_check_in(
     expect(page.get_by_role("heading", name="Check-in", level=1)).to_be_visible()
     assert TeamMember.objects.get(user__email="gate.a@example.ng").role == "door_staff"
     nav = page.get_by_role("navigation", name="Organizer")
-    assert nav.get_by_role("link").all_inner_texts() == ["Check-in"]
+    assert nav.get_by_role("link").all_inner_texts() == ["Check-in", "API tokens"]
     screenshot(page, "workspace-door-staff-home-phone")
 
     page.get_by_role("link", name=re.compile("Open check-in")).click()
