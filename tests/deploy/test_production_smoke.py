@@ -267,21 +267,28 @@ def test_a_buyer_pays_and_downloads_the_pdf_the_worker_wrote(production, page_fa
     assert order.status == Order.Status.PAID  # by the signed webhook, through the proxy
     assert order.items.count() == 2
 
-    # The worker issues the tickets and writes the PDF; the web hands it out.
-    page.goto(f"{base}/dashboard/tickets")
-    page.get_by_role("link", name="Download PDF").wait_for(timeout=60_000)  # htmx poll
+    # The worker issues the tickets and writes the PDF; the web hands that file out.
+    worker_log = tmp / "worker.log"
+    wait_for(
+        lambda: re.search(r"render_order_pdf\[[^]]+\] succeeded", worker_log.read_text()),
+        120,
+        "the worker to render the PDF",
+        production["logs"],
+    )
+    (written,) = Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf")  # on the shared volume
+    rendered, rendered_at = written.read_bytes(), written.stat().st_mtime_ns
+    page.goto(f"{base}/dashboard/tickets")  # ready by now: the order's own PDF link
+    pdf_link = page.get_by_role("region", name=f"Order {order.reference}").get_by_role(
+        "link", name="PDF", exact=True
+    )
     screenshot(page, "production-4-tickets-phone")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download PDF").click()
+        pdf_link.click()
     saved = tmp / "downloaded.pdf"
     download.value.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
+    assert saved.read_bytes() == rendered and written.stat().st_mtime_ns == rendered_at
     assert Ticket.objects.filter(order=order).count() == 2
-    written = list(Path(settings.PRIVATE_MEDIA_ROOT).rglob("*.pdf"))
-    assert written, "no PDF in the shared private media directory"
-    assert saved.read_bytes() in [p.read_bytes() for p in written]
-    worker_log = (tmp / "worker.log").read_text()
-    assert "succeeded" in worker_log, worker_log[-2000:]
 
     # gunicorn saw the pages, never the static or media files.
     web_log = (tmp / "web.log").read_text()
