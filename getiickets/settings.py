@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.ActiveRoleMiddleware",
+    # Who changed what on an organizer's side (organizer.models.Activity).
+    "organizer.middleware.ActivityLogMiddleware",
 ]
 
 ROOT_URLCONF = "getiickets.urls"

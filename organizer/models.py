@@ -67,3 +67,61 @@ class ApiToken(models.Model):
     @property
     def can_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class Activity(models.Model):
+    """Who changed what on an organizer's side, and when: one row per successful change made
+    through the workspace's pages (organizer.middleware.ActivityLogMiddleware). Refunds,
+    admissions and order changes also keep their own `requested_by`, `checked_in_by`, `actor`.
+    """
+
+    organizer = models.ForeignKey(
+        "events.Organizer", on_delete=models.CASCADE, related_name="activities"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)  # the URL name of the change
+    event = models.ForeignKey(
+        "events.Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    path = models.CharField(max_length=255)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "activities"
+
+    LABELS = {
+        "event_create": "created an event",
+        "event_edit": "edited the event",
+        "event_publish": "published the event",
+        "event_unpublish": "unpublished the event",
+        "event_cancel": "cancelled the event",
+        "ticket_type_add": "added a ticket type",
+        "ticket_type_edit": "edited a ticket type",
+        "ticket_type_delete": "removed a ticket type",
+        "seat_section_add": "added a seat section",
+        "seat_section_rename": "renamed a seat section",
+        "seat_section_delete": "deleted a seat section",
+        "seat_row_rename": "renamed a seat row",
+        "seat_selection": "changed seats",
+        "promo_code_create": "created a promo code",
+        "promo_code_edit": "edited a promo code",
+        "promo_code_deactivate": "deactivated a promo code",
+        "organizer_order": "refunded an order",
+        "order_resend": "resent an order's tickets",
+        "waitlist_offer": "sent a waitlist offer",
+        "waitlist_remove": "removed someone from the waitlist",
+        "team": "invited someone to the team",
+        "team_revoke": "withdrew an invitation",
+        "team_remove": "removed a team member",
+        "payout_details": "changed the payout details",
+    }
+
+    def __str__(self):
+        return f"{self.actor} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action.replace("_", " "))

@@ -10,6 +10,9 @@ from accounts import roles, team
 from accounts.models import Invitation, TeamMember, TeamRole
 from accounts.permissions import organizer_permission
 from organizer.forms import InviteForm
+from organizer.models import Activity
+
+ACTIVITY_SHOWN = 30
 
 
 @organizer_permission(perms.MANAGE_TEAM)
@@ -38,6 +41,9 @@ def team_page(request):
             "invitations": Invitation.objects.filter(
                 organizer=organizer, accepted_at__isnull=True, revoked_at__isnull=True
             ).prefetch_related("events"),
+            "activity": Activity.objects.filter(organizer=organizer).select_related(
+                "actor", "event"
+            )[:ACTIVITY_SHOWN],
         },
         status=status,
     )
