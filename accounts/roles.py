@@ -9,8 +9,6 @@ before every view by accounts.middleware.ActiveRoleMiddleware.
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import viewer
-
 BUYER = "buyer"
 ORGANIZER = "organizer"
 ROLES = (BUYER, ORGANIZER)
@@ -21,10 +19,10 @@ DEADLINE_KEY = "session_ends_at"
 def active_role(request) -> str:
     """The role pages are shown in. For display: access checks also ask request.user
     (accounts.decorators)."""
-    if not viewer.signed_in(request):
+    if not request.user.is_authenticated:
         return BUYER
     role = request.session.get(SESSION_KEY, BUYER)
-    if role == ORGANIZER and not viewer.is_organizer(request):
+    if role == ORGANIZER and not request.user.is_organizer:
         return BUYER
     return role
 
@@ -42,7 +40,6 @@ def set_active_role(request, role: str) -> None:
     # The stored session and its cookie outlive the deadline a little, so the next visit
     # finds it, is signed out by the deadline check and told why (not silently anonymous).
     request.session.set_expiry(int((age + settings.SESSION_NOTICE_GRACE).total_seconds()))
-    viewer.remember(request, request.user)
     request.active_role = role
 
 

@@ -165,7 +165,7 @@ class Event(models.Model):
 
 
 class TicketType(models.Model):
-    """A price and a stock. `held` and `sold` change only through tickets.services (atomic SQL)."""
+    """A price and a stock. `held` and `sold` change only through tickets.inventory (atomic SQL)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
     name = models.CharField(max_length=100)

@@ -2,7 +2,7 @@
 
 Services take keyword arguments, run in a transaction and raise `DomainError` subclasses
 with a message an organizer can act on. `TicketType.held` / `sold` are only *read* here
-(tickets.services changes them); capacity never drops below sold + held.
+(tickets.inventory changes them); capacity never drops below sold + held.
 """
 
 import re

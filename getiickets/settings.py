@@ -67,8 +67,6 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # The on-sale crowd's refusals from memory, before sessions and the rest (its docstring).
-    "tickets.middleware.RefusalLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # htmx requests get fragments or HX-Redirect, never a whole page (getiickets/htmx.py).
@@ -101,7 +99,6 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
-                "accounts.context_processors.viewer",
                 "django.contrib.messages.context_processors.messages",
                 "getiickets.context_processors.site",
             ],
@@ -228,11 +225,17 @@ SERVICE_FEE_BASIS_POINTS = env.int("SERVICE_FEE_BASIS_POINTS", default=350)  # 3
 SERVICE_FEE_FLAT_KOBO = env.int("SERVICE_FEE_FLAT_KOBO", default=10_000)  # ₦100
 HOLD_SECONDS = env.int("HOLD_SECONDS", default=600)
 MAX_TICKETS_PER_ACCOUNT_PER_EVENT = env.int("MAX_TICKETS_PER_ACCOUNT_PER_EVENT", default=10)
-HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (tickets.limits)
+HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (tickets.views)
 HOLD_RATE_LIMIT_PER_IP = env.str("HOLD_RATE_LIMIT_PER_IP", default="120/m")
 # The Redis gate in front of the stock rows (tickets/gate.py); needs REDIS_URL.
 HOLD_GATE_ENABLED = env.bool("HOLD_GATE_ENABLED", default=True)
 HOLD_GATE_TIMEOUT_SECONDS = env.float("HOLD_GATE_TIMEOUT_SECONDS", default=0.3)
+# The waiting room of an on-sale (tickets.inventory.waiting_room): what the server sustains
+# (organizers may set their own), how long an admitted buyer's pass lasts, how often the
+# queue page asks again.
+WAITING_ROOM_ADMISSIONS_PER_MINUTE = env.int("WAITING_ROOM_ADMISSIONS_PER_MINUTE", default=600)
+WAITING_ROOM_PASS_SECONDS = env.int("WAITING_ROOM_PASS_SECONDS", default=900)
+WAITING_ROOM_POLL_SECONDS = env.int("WAITING_ROOM_POLL_SECONDS", default=5)
 # Exposes /bench/ceiling (a bare template page) for benchmarks/onsale.py.
 BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
 # A waitlist offer holds freed tickets for the buyer alone this long (orders.waitlist).

@@ -18,7 +18,7 @@ from getiickets.errors import DomainError
 from orders import pricing
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
 from orders.signals import order_paid, order_refunded
-from tickets import services as tickets
+from tickets import inventory as tickets
 from tickets.models import Hold, Ticket
 
 S = Order.Status

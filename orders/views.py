@@ -18,7 +18,7 @@ from orders.forms import CheckoutForm, HoldQuery, PromoForm, ReferenceQuery, Ref
 from orders.models import Order
 from payments import services as payments
 from payments.models import RefundBatch
-from tickets import services as hold_services
+from tickets import inventory as hold_services
 from tickets.models import Hold
 
 PROMO_TRIES = "20/m"  # guessing codes by brute force is slow

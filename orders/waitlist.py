@@ -1,6 +1,6 @@
 """The waitlist: buyers queue for sold-out tickets; freed stock is offered in turn.
 
-An offer is a Hold (tickets.services.hold_tickets) made for that buyer alone, with a deadline
+An offer is a Hold (tickets.inventory.hold_tickets) made for that buyer alone, with a deadline
 of WAITLIST_OFFER_MINUTES; the buyer gets an email and an SMS linking to
 /checkout?hold=<id>. An offer that lapses releases its hold and passes to the next in line.
 
@@ -23,7 +23,7 @@ from django.utils import timezone
 from events.models import Event, TicketType
 from getiickets.errors import DomainError
 from orders.models import WaitlistEntry
-from tickets import services as ticket_services
+from tickets import inventory as ticket_services
 from tickets.models import Hold
 from tickets.signals import stock_freed
 

@@ -8,6 +8,7 @@ from organizer.views import (
     orders,
     payout_details,
     team,
+    waiting_room,
     waitlist,
 )
 
@@ -38,6 +39,11 @@ urlpatterns = [
         name="order_resend",
     ),
     path("events/<int:event_id>/waitlist", waitlist.waitlist_page, name="waitlist"),
+    path(
+        "events/<int:event_id>/waiting-room",
+        waiting_room.waiting_room_page,
+        name="waiting_room",
+    ),
     path(
         "events/<int:event_id>/waitlist/<int:entry_id>/remove",
         waitlist.remove_entry,

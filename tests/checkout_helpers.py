@@ -11,7 +11,7 @@ from django.test import Client
 from orders import services
 from payments import gateway
 from tests.factories import TicketTypeFactory, UserFactory
-from tickets import services as tickets
+from tickets import inventory as tickets
 
 
 def details_for(user):

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from events.api import PublicThrottle, published_event_data
 from events.models import Seat
-from tickets import services
+from tickets import inventory
 from tickets.models import Ticket
 
 SEAT_STATUSES = [("free", "Free"), ("taken", "Held or sold"), ("blocked", "Not for sale")]
@@ -40,7 +40,7 @@ class SeatAvailabilityView(GenericAPIView):
         event = published_event_data(slug)["event"]
         if not event.is_reserved_seating:
             raise Http404
-        taken = services.live_seat_ids(event=event)
+        taken = inventory.unavailable_seats(event)
         seats = list(Seat.objects.filter(event=event).select_related("section"))
         for seat in seats:
             seat.status = "blocked" if seat.is_blocked else "taken" if seat.pk in taken else "free"

@@ -9,7 +9,5 @@ class TicketsConfig(AppConfig):
 
         # Imported for what they register: admin pages; the sign-in receivers (tickets.resume).
         from tickets import fulfilment, fulfilment_admin, resume  # noqa: F401
-        from tickets.signals import connect_receivers
 
         order_paid.connect(fulfilment.on_order_paid, dispatch_uid="tickets.fulfilment")
-        connect_receivers()

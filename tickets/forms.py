@@ -52,3 +52,16 @@ class SeatsForm(forms.Form):
             raise forms.ValidationError("That is too many seats for one order.")
         self.cleaned_data["seat_ids"] = seats
         return self.cleaned_data
+
+
+class WaitingRoomForm(forms.Form):
+    """The organizer's waiting room switch and the admission rate their server sustains."""
+
+    enabled = forms.BooleanField(required=False, label="Queue buyers before they choose")
+    admissions_per_minute = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        label="Buyers let in per minute at most",
+        help_text="Leave empty for the site's default. Fewer are let in when little stock is left.",
+    )

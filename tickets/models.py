@@ -285,3 +285,18 @@ class TicketTransfer(models.Model):
     @property
     def recipient(self) -> str:
         return self.to_email or self.to_phone
+
+
+class WaitingRoom(models.Model):
+    """An organizer's waiting room for an event's on-sale (tickets.inventory.waiting_room).
+    Who waits where lives in Redis only; this row is the organizer's switch and rate."""
+
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="waiting_room"
+    )
+    enabled = models.BooleanField(default=False)
+    # What the server sustains, set by the organizer; 0: the site's default.
+    admissions_per_minute = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"Waiting room of {self.event}"

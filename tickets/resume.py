@@ -1,7 +1,7 @@
 """A selection made before signing in is held the moment the buyer signs in (issue 18 item 2).
 
 A signed-out buyer who presses Reserve has the selection kept in the session
-(tickets.views._to_sign_in). Whatever way they then sign in (straight away, or after
+(tickets.views._attempt). Whatever way they then sign in (straight away, or after
 signing up and verifying the email in this tab or another), the selection is held as they
 sign in and they land at checkout with the tickets held, or, if the tickets went
 meanwhile, on the waitlist with a message saying so. A new account also keeps its selection
@@ -19,7 +19,8 @@ from django.urls import reverse
 from accounts.landing import land_after_sign_in
 from events.models import Event
 from getiickets.errors import DomainError
-from tickets import selector, services
+from tickets import inventory, selector
+from tickets.inventory import waiting_room
 
 KEEP_SECONDS = 3600
 
@@ -46,18 +47,20 @@ def hold_on_sign_in(sender, request, user, **kwargs):
     event = Event.objects.filter(slug=pending.get("event"), status=Event.Status.PUBLISHED).first()
     if event is None:
         return
+    if waiting_room.must_queue(request, event):  # a rush: the selection waits its turn too
+        request.session[selector.SESSION_KEY] = pending
+        land_after_sign_in(request, reverse("tickets:queue", args=[event.slug]))
+        return
     try:
         if pending.get("seats"):
-            hold = services.hold_seats(
+            hold = inventory.hold_seats(
                 buyer=user,
-                buyer_id=user.pk,
                 event=event,
                 seat_ids=[int(s) for s in pending["seats"]],
             )
         else:
-            hold = services.hold_tickets(
+            hold = inventory.hold_tickets(
                 buyer=user,
-                buyer_id=user.pk,
                 event=event,
                 quantities={int(k): int(v) for k, v in pending.get("quantities", {}).items()},
             )

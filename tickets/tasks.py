@@ -1,11 +1,11 @@
 from celery import shared_task
 
-from tickets import services
+from tickets import inventory
 
 
 @shared_task(acks_late=True)
 def release_expired_holds() -> int:
-    return services.expire_lapsed_holds()
+    return inventory.expire_lapsed_holds()
 
 
 @shared_task(acks_late=True)
@@ -13,7 +13,7 @@ def reconcile_gate() -> list[dict]:
     """Nightly: repair drift between the Redis gate and the database (and log it)."""
     import logging
 
-    report = services.reconcile_gate(fix=True)
+    report = inventory.reconcile_gate(fix=True)
     drifted = [row for row in report if row["drift"]]
     if drifted:
         logging.getLogger(__name__).warning("hold gate drift repaired: %s", drifted)

@@ -27,6 +27,7 @@ EVENT_TABS = [
     ("Orders", "organizer:orders", perms.VIEW_ORDERS, "orders"),
     ("Analytics", "organizer:analytics", perms.VIEW_ORDERS, "analytics"),
     ("Waitlist", "organizer:waitlist", perms.MANAGE_WAITLIST, "waitlist"),
+    ("Waiting room", "organizer:waiting_room", perms.MANAGE_EVENTS, "waiting_room"),
     ("Check-in", "organizer:check_in", perms.CHECK_IN, "check_in"),
     ("Refunds", "orders:event_refunds", perms.REFUND_ORDERS, "refunds"),
 ]

@@ -71,7 +71,7 @@ def test_unknown_api_paths_answer_problem_json_not_the_sites_html(api, db):
 
 
 def test_seat_availability_tells_free_taken_and_blocked_apart_by_section(api, catalogue):
-    from tickets import services
+    from tickets import inventory as services
 
     theatre, seats = catalogue["theatre"], catalogue["seats"]
     buyer = UserFactory()

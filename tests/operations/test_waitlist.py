@@ -9,7 +9,7 @@ from events.models import TicketType
 from orders import waitlist
 from orders.models import WaitlistEntry
 from tests.factories import UserFactory
-from tickets import services as ticket_services
+from tickets import inventory as ticket_services
 from tickets.models import Hold
 from tickets.signals import stock_freed
 

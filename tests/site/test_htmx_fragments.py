@@ -22,6 +22,7 @@ from tests.factories import (
     TicketTypeFactory,
     UserFactory,
 )
+from tickets.models import WaitingRoom
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +64,10 @@ def site():
         ],
         "organizer": [f"/organizer/events/{seated.pk}/seats", f"/organizer/events/{ga.pk}/refunds"],
     }
+    if settings.REDIS_URL:  # the waiting room queues in Redis only
+        queued = TicketTypeFactory(event__organizer=organizer, capacity=20).event
+        WaitingRoom.objects.create(event=queued, enabled=True, admissions_per_minute=1)
+        pages["buyer"].append(f"/events/{queued.slug}/queue")
     clients = {
         None: Client(),
         "buyer": _signed_in(buyer),

@@ -2,11 +2,9 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _fresh_catalogues():
-    from tickets import gate
-    from tickets.signals import clear_catalogues
+def _fresh_gate():
+    from tickets.inventory import gate
 
-    clear_catalogues()
     gate.reset()
     yield
-    clear_catalogues()
+    gate.reset()

@@ -12,7 +12,6 @@ from tests.factories import (
     UserFactory,
 )
 from tickets.models import Hold
-from tickets.signals import clear_catalogues
 
 pytestmark = [pytest.mark.django_db]
 
@@ -81,16 +80,14 @@ def test_a_sold_out_answer_to_htmx_updates_badges_and_quantities_in_place(client
         reverse("tickets:hold", args=[event.slug]), {f"qty_{vip.pk}": 2}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 409
-    assert response["HX-Reswap"] == "none"  # the selector stays; pieces swap out of band
     text = response.content.decode()
-    assert re.search(r'id="selector-error" hx-swap-oob="true">.*not enough VIP tickets left', text)
+    assert re.search(r'id="selector-error"><p [^>]*>[^<]*not enough VIP tickets left', text)
     assert re.search(rf'id="avail-{vip.pk}" class="badge badge-warning"[^>]*>Only 1 left', text)
-    # Only what can still be bought is offered, and the buyer's choice of 2 is not kept.
+    # Only what can still be bought is offered.
     vip_select = re.search(rf'<select id="qty-{vip.pk}"[^>]*>.*?</select>', text).group(0)
-    assert 'hx-swap-oob="true"' in vip_select
     assert re.findall(r'<option value="(\d+)"', vip_select) == ["0", "1"]
     assert f'id="avail-{regular.pk}"' in text and f'id="qty-{regular.pk}"' in text
-    assert "Reserve tickets" not in text  # not the whole selector
+    assert "Reserve tickets" in text  # the selector, drawn again in place
     assert not Hold.objects.exists()
 
 
@@ -185,11 +182,9 @@ def test_rate_limit_answers_429_with_a_clear_message(client, event, settings):
 def test_every_kind_of_answer_counts_once_and_a_limited_request_takes_nothing(
     client, event, settings
 ):
-    # Sold-out answers are counted by the gate's own call, the rest where they are answered;
-    # a request over the limit neither takes tickets nor claims seats.
-    from tickets import gate
-
-    settings.HOLD_RATE_LIMIT = "4/m"
+    # Every hold request counts against the limit, whatever its answer; a request over the
+    # limit neither takes tickets nor claims seats.
+    settings.HOLD_RATE_LIMIT = "4/h"  # a window that will not roll over mid-test
     buyer = UserFactory()
     client.force_login(buyer)
     regular, vip = tt(event, "Regular"), tt(event, "VIP")
@@ -201,13 +196,12 @@ def test_every_kind_of_answer_counts_once_and_a_limited_request_takes_nothing(
     assert client.post(url, {}).status_code == 400  # nothing chosen
     assert client.post(url, {f"qty_{regular.pk}": 1}).status_code == 302  # held
     assert client.post(seats_url, {"seat": [seat.pk]}).status_code == 302  # replaces it
-    left = gate.counters([regular.pk, vip.pk])
     response = client.post(url, {f"qty_{regular.pk}": 2})
     assert response.status_code == 429
     assert "Too many reservation attempts" in response.content.decode()
     assert client.post(seats_url, {"seat": [seat.pk]}).status_code == 429
-    assert gate.counters([regular.pk, vip.pk]) == left
-    assert int(gate.client().get(f"{gate.PREFIX}rate:acct:u:{buyer.pk}")) == 6
+    regular.refresh_from_db()
+    assert regular.held == 0
     assert Hold.objects.filter(status="active").count() == 1
 
 
@@ -250,55 +244,6 @@ def test_sold_out_answers_are_not_logged_as_warnings_but_other_4xx_are(client, e
         assert client.get("/events/no-such-event/hold").status_code == 404
     logged = [r.status_code for r in caplog.records if r.name == "django.request"]
     assert logged == [404]
-
-
-def test_rates_read_like_django_ratelimit():
-    from tickets.limits import parse_rate
-
-    assert parse_rate("30/m") == (30, 60)
-    assert parse_rate("5/10s") == (5, 10)
-    assert parse_rate("1000/h") == (1000, 3600)
-    with pytest.raises(ValueError):
-        parse_rate("often")
-
-
-@pytest.mark.needs_services
-def test_a_refused_hold_reads_no_user_row_and_writes_nothing(client, event):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(UserFactory())
-    vip = tt(event, "VIP")
-    TicketType.objects.filter(pk=vip.pk).update(sold=3)
-    url = reverse("tickets:hold", args=[event.slug])
-    assert client.post(url, {f"qty_{vip.pk}": 1}).status_code == 409  # warms the caches
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.post(url, {f"qty_{vip.pk}": 1}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 409
-    assert "not enough VIP tickets left" in response.content.decode()
-    sql = " ".join(q["sql"] for q in ctx.captured_queries)
-    assert "accounts_user" not in sql
-    assert "UPDATE" not in sql and "INSERT" not in sql
-
-
-@pytest.mark.needs_services
-def test_a_session_that_no_longer_signs_in_is_sent_to_sign_in_with_nothing_held(client, event):
-    from tickets import gate
-
-    buyer = UserFactory()
-    client.force_login(buyer)
-    regular = tt(event, "Regular")
-    url = reverse("tickets:hold", args=[event.slug])
-    assert client.get(url).status_code == 200  # the session is in use (its clock started)
-    buyer.set_password("a-brand-new-passphrase")  # signs out every other session
-    buyer.save()
-    response = client.post(url, {f"qty_{regular.pk}": 2})
-    assert response.status_code == 302
-    assert "/auth/login" in response.url
-    assert not Hold.objects.exists()
-    regular.refresh_from_db()
-    assert regular.held == 0
-    assert gate.counters([regular.pk])[regular.pk] == 100  # the gate's take was given back
 
 
 def test_signing_in_keeps_the_selection(client, event):
@@ -348,7 +293,6 @@ def test_seat_map_and_seat_hold(client):
         reverse("tickets:hold_seats", args=[event.slug]), {"seat": [seats[0].pk, seats[1].pk]}
     )
     assert response.status_code == 302
-    clear_catalogues()  # the map is shared for a second per process
     page = client.get(reverse("tickets:availability", args=[event.slug]))
     assert page.content.decode().count('class="s b0 x"') == 2
     client.force_login(UserFactory())
@@ -359,7 +303,7 @@ def test_seat_map_and_seat_hold(client):
     assert "just been taken" in response.content.decode()
 
 
-def test_a_lost_seat_race_answers_htmx_with_the_taken_seats_not_the_whole_map(client):
+def test_a_lost_seat_race_answers_htmx_with_the_map_as_it_is_now(client):
     section = SeatSectionFactory(name="Stalls")
     band = TicketTypeFactory(event=section.event, name="Stalls", capacity=40)
     seats = [
@@ -374,14 +318,10 @@ def test_a_lost_seat_race_answers_htmx_with_the_taken_seats_not_the_whole_map(cl
     client.force_login(UserFactory())
     response = client.post(url, {"seat": [seats[1].pk, seats[2].pk]}, HTTP_HX_REQUEST="true")
     assert response.status_code == 409
-    assert response["HX-Reswap"] == "none"
     text = response.content.decode()
     assert "just been taken" in text and 'role="alert"' in text
-    taken = re.search(r'data-taken="([\d,]*)"', text).group(1).split(",")
-    assert {str(seats[0].pk), str(seats[1].pk)} <= set(taken)
-    assert str(seats[2].pk) not in taken
-    assert "<circle" not in text  # the map on the page is updated in place, not re-sent
-    assert f'id="avail-{band.pk}"' in text and "hx-swap-oob" in text
+    assert taken_on_map(text) == {seats[0].pk, seats[1].pk}  # the fresh map
+    assert f'id="avail-{band.pk}"' in text
     assert not Hold.objects.filter(status="active").exclude(seat_claims__seat=seats[0]).exists()
 
 
@@ -408,23 +348,8 @@ def small_map(seats=6):
     ]
 
 
-def refusal_seat_list(response):
-    match = re.search(r'id="seats-taken" hidden data-(taken|free)="([\d,]*)"', response.text)
-    assert match, response.text
-    return match.group(1), {int(s) for s in match.group(2).split(",") if s}
-
-
-def test_late_in_a_sale_a_lost_seat_race_lists_the_few_seats_still_free(client):
-    event, seats = small_map()
-    url = reverse("tickets:hold_seats", args=[event.slug])
-    client.force_login(UserFactory())
-    assert client.post(url, {"seat": [s.pk for s in seats[:4]]}).status_code == 302
-
-    client.force_login(UserFactory())
-    response = client.post(url, {"seat": [seats[3].pk, seats[4].pk]}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 409
-    # Two seats free against four taken: the shorter list, of the free ones, is sent.
-    assert refusal_seat_list(response) == ("free", {seats[4].pk, seats[5].pk})
+def taken_on_map(html):
+    return {int(s) for s in re.findall(r'data-id="(\d+)" aria-label="[^"]*, taken"', html)}
 
 
 def test_blocked_seats_are_greyed_on_the_map_and_never_listed_as_free(client):
@@ -438,8 +363,8 @@ def test_blocked_seats_are_greyed_on_the_map_and_never_listed_as_free(client):
     client.force_login(UserFactory())
     response = client.post(url, {"seat": [seats[1].pk]}, HTTP_HX_REQUEST="true")
     assert response.status_code == 409
-    # Three unavailable (two held, one blocked) against three free: the taken list.
-    assert refusal_seat_list(response) == ("taken", {seats[0].pk, seats[1].pk, seats[5].pk})
+    # Two held and one blocked are greyed; the three free ones are not.
+    assert taken_on_map(response.text) == {seats[0].pk, seats[1].pk, seats[5].pk}
     page = client.get(reverse("tickets:hold", args=[event.slug])).text
     assert f'data-id="{seats[5].pk}" aria-label="Row C seat 6, taken"' in page
     assert f'data-id="{seats[4].pk}" aria-label="Row C seat 5"' in page
@@ -461,41 +386,9 @@ def test_seated_tickets_cannot_be_held_by_quantity_only_by_seat(client):
 
     # Still so when every seat of the band is blocked: a sold-out band, not standing room.
     event.seats.update(is_blocked=True)
-    clear_catalogues()
     assert client.post(url, {f"qty_{stalls.pk}": 1}).status_code == 400
     assert client.post(url, {f"qty_{standing.pk}": 2}).status_code == 302
     assert Hold.objects.get().lines.get().ticket_type == standing
-
-
-def test_the_crowd_shares_one_drawing_of_the_selector_each_with_its_own_csrf_token(event):
-    from django.test import Client
-    from django.test.signals import template_rendered
-
-    drawn = []
-
-    def count(sender, template, **kwargs):
-        if template.name == "tickets/_selector.html":
-            drawn.append(template.name)
-
-    template_rendered.connect(count)
-    try:
-        buyers = [Client(enforce_csrf_checks=True) for _ in range(3)]
-        tokens = []
-        for buyer in buyers:
-            buyer.force_login(UserFactory())
-            page = buyer.get(reverse("tickets:hold", args=[event.slug])).text
-            assert "Only 3 left" in page
-            tokens.append(re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page).group(1))
-    finally:
-        template_rendered.disconnect(count)
-    assert len(drawn) == 1  # drawn once, served three times
-    assert len(set(tokens)) == 3  # each page carries its own request's token...
-    vip = tt(event, "VIP")
-    response = buyers[2].post(
-        reverse("tickets:hold", args=[event.slug]),
-        {f"qty_{vip.pk}": 1, "csrfmiddlewaretoken": tokens[2]},
-    )
-    assert response.status_code == 302  # ...and it passes the CSRF check
 
 
 def test_a_release_shows_on_the_selector_at_once(client, event, django_capture_on_commit_callbacks):
@@ -504,7 +397,7 @@ def test_a_release_shows_on_the_selector_at_once(client, event, django_capture_o
     vip = tt(event, "VIP")
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(url, {f"qty_{vip.pk}": 2}).status_code == 302
-    assert "Only 1 left" in client.get(url).text  # drawn now, shared for half a second
+    assert "Only 1 left" in client.get(url).text
     hold = Hold.objects.get(status="active")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("tickets:release", args=[hold.pk]))

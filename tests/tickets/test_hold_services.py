@@ -2,7 +2,7 @@ import pytest
 
 from events.models import TicketType
 from tests.factories import SeatFactory, SeatSectionFactory, TicketTypeFactory, UserFactory
-from tickets import services
+from tickets import inventory as services
 from tickets.models import Hold, SeatClaim
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +42,7 @@ def test_a_new_selection_replaces_the_buyers_previous_hold():
     )
     services.hold_tickets(buyer=buyer, event=ticket_type.event, quantities={ticket_type.pk: 1})
     first.refresh_from_db()
-    assert first.status == Hold.Status.REPLACED  # its tickets went back; every tab says why
+    assert first.status == Hold.Status.REPLACED
     assert counts(ticket_type) == (1, 0)
 
 

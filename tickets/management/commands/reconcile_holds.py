@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from tickets import gate, services
+from tickets import inventory
+from tickets.inventory import gate
 
 
 class Command(BaseCommand):
@@ -17,13 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, ticket_types=None, **options):
         if gate.client() is None:
-            released = services.expire_lapsed_holds()
+            released = inventory.expire_lapsed_holds()
             self.stdout.write(
                 f"Released {released} lapsed hold(s). Redis gate is off or unreachable: "
                 "nothing to reconcile (the database alone is selling)."
             )
             return
-        report = services.reconcile_gate(fix=not dry_run, ticket_type_ids=ticket_types)
+        report = inventory.reconcile_gate(fix=not dry_run, ticket_type_ids=ticket_types)
         drifted = 0
         for row in report:
             if row["drift"] == 0:

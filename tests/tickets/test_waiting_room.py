@@ -1,0 +1,223 @@
+"""The waiting room of an on-sale: a fair order, a pass nobody can forge, copy or stretch,
+one place per account, and a queue whose loss never lets anyone oversell."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EventFactory, TicketTypeFactory, UserFactory
+from tickets.inventory import gate, waiting_room
+from tickets.models import Hold, WaitingRoom
+
+pytestmark = [pytest.mark.needs_services, pytest.mark.django_db]
+
+
+def on_sale(capacity=100, per_minute=6000, opens_in=None):
+    event = EventFactory()
+    start = timezone.now() + opens_in if opens_in else None
+    regular = TicketTypeFactory(event=event, name="Regular", capacity=capacity, sales_start=start)
+    WaitingRoom.objects.create(event=event, enabled=True, admissions_per_minute=per_minute)
+    return event, regular
+
+
+def queue_order(event):
+    return [int(m) for m in gate.client().zrange(f"wr:{event.pk}:queue", 0, -1)]
+
+
+def buyer_client(user=None):
+    client = Client()
+    client.force_login(user or UserFactory())
+    return client
+
+
+def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in_order():
+    event, _regular = on_sale(per_minute=1, opens_in=timedelta(seconds=1.5))
+    early = [UserFactory().pk for _ in range(20)]
+    for account in early:
+        place = waiting_room.join(event, account_id=account, session_key=f"s{account}", left=100)
+        assert place.state == "draw"
+    assert place.in_draw == 20
+    time.sleep(1.6)
+    late = [UserFactory().pk for _ in range(5)]
+    for account in late:
+        assert waiting_room.join(event, account_id=account, session_key="x", left=100).state in (
+            "queued",
+            "admitted",
+        )
+    order = queue_order(event)
+    admitted = [int(a) for a in gate.client().hkeys(f"wr:{event.pk}:admitted")]
+    everyone = admitted + order
+    assert sorted(everyone[:20]) == sorted(early)
+    assert everyone[:20] != early  # drawn, not in arrival order (1 chance in 20! otherwise)
+    assert everyone[20:] == late  # first come, first served after the opening
+
+
+def test_buyers_are_admitted_from_the_front_at_the_sales_rate(settings):
+    settings.HOLD_SECONDS = 60  # 1,000 left: the stock would allow 1,250 a minute
+    event, _regular = on_sale(capacity=1000, per_minute=600)  # the server: ten a second
+    accounts = [UserFactory().pk for _ in range(30)]
+    started = time.monotonic()
+    for account in accounts:
+        waiting_room.join(event, account_id=account, session_key=f"s{account}", left=1000)
+    time.sleep(1.05)
+    places = {
+        a: waiting_room.join(event, account_id=a, session_key=f"s{a}", left=1000) for a in accounts
+    }
+    elapsed = time.monotonic() - started
+    admitted = [a for a in accounts if places[a].state == "admitted"]
+    assert 10 <= len(admitted) <= elapsed * 10 + 1
+    assert admitted == accounts[: len(admitted)]  # in arrival order
+    last = places[accounts[-1]]
+    assert last.state == "queued" and last.ahead < 30 - len(admitted)
+    assert last.wait_minutes == 1
+
+
+def test_the_rate_follows_stock_and_hold_time_under_what_the_server_sustains(settings):
+    settings.HOLD_SECONDS = 600
+    event, _regular = on_sale(per_minute=300)
+    assert waiting_room.admissions_per_minute(event, left=1000) == 125  # 1000 × 1.25 / 10 min
+    assert waiting_room.admissions_per_minute(event, left=100_000) == 300  # what it sustains
+    assert waiting_room.admissions_per_minute(event, left=1) == 1
+
+
+def let_in(event, account):
+    """The admission step (at the sale's rate in real life: see the test above)."""
+    gate.client().zrem(f"wr:{event.pk}:queue", account)
+    gate.client().hset(f"wr:{event.pk}:admitted", account, "")
+
+
+def admitted_client(event, user=None):
+    client = buyer_client(user)
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    assert client.get(queue_url).status_code == 200  # in the queue
+    let_in(event, client.session["_auth_user_id"])
+    response = client.get(queue_url)
+    assert response.status_code == 302
+    return client, response
+
+
+def test_an_admitted_buyer_chooses_and_holds_with_a_pass_bound_to_their_session():
+    event, regular = on_sale()
+    hold_url = reverse("tickets:hold", args=[event.slug])
+    waiting = buyer_client()
+    assert waiting.get(hold_url).url == reverse("tickets:queue", args=[event.slug])
+    assert waiting.post(hold_url, {f"qty_{regular.pk}": 1}).status_code == 302
+    assert not Hold.objects.exists()  # sent to the queue, nothing held
+
+    client, response = admitted_client(event)
+    assert response.url == hold_url
+    assert client.get(hold_url).status_code == 200
+    assert client.post(hold_url, {f"qty_{regular.pk}": 2}).url.startswith("/checkout")
+    assert Hold.objects.get().quantity == 2
+
+    # The pass copied into another browser (another session) admits nobody, whoever it is.
+    cookie = waiting_room.PASS_COOKIE.format(event.pk)
+    thief = buyer_client()
+    thief.cookies[cookie] = client.cookies[cookie].value
+    assert thief.get(hold_url).status_code == 302
+    assert thief.post(hold_url, {f"qty_{regular.pk}": 1}).status_code == 302
+    assert Hold.objects.count() == 1
+
+
+def test_a_forged_or_expired_pass_admits_nobody(settings):
+    settings.WAITING_ROOM_PASS_SECONDS = 1
+    event, regular = on_sale()
+    hold_url = reverse("tickets:hold", args=[event.slug])
+    client, _ = admitted_client(event)
+    cookie = waiting_room.PASS_COOKIE.format(event.pk)
+    genuine = client.cookies[cookie].value
+    client.cookies[cookie] = genuine[:-3] + ("aaa" if genuine[-3:] != "aaa" else "bbb")
+    assert client.get(hold_url).status_code == 302  # forged: back to the queue
+    client.cookies[cookie] = genuine
+    time.sleep(2.1)
+    assert client.post(hold_url, {f"qty_{regular.pk}": 1}).status_code == 302
+    assert not Hold.objects.exists()  # expired: nothing held
+
+
+def test_tabs_reloads_and_other_sessions_of_one_account_share_one_place():
+    event, _regular = on_sale(per_minute=1)
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    for _ in range(3):
+        buyer_client().get(queue_url)  # three people ahead
+    user = UserFactory()
+    sessions = [buyer_client(user) for _ in range(3)]
+    pages = [s.get(queue_url).content.decode() for s in sessions for _ in range(3)]
+    assert all("Number 4</strong> in line" in p and "3 people ahead" in p for p in pages)
+    assert queue_order(event).count(user.pk) == 1
+
+    # Let the account in: the first of its sessions to ask gets the pass, the others are told.
+    let_in(event, user.pk)
+    assert sessions[1].get(queue_url).status_code == 302
+    other = sessions[2].get(queue_url)
+    assert other.status_code == 200 and "in another window" in other.content.decode()
+
+
+def test_when_stock_is_gone_everyone_waiting_is_told_and_offered_the_waitlist():
+    event, regular = on_sale(per_minute=1)
+    waiting = [buyer_client() for _ in range(3)]
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    for client in waiting:
+        assert "in line" in client.get(queue_url).content.decode()
+    type(regular).objects.filter(pk=regular.pk).update(sold=regular.capacity)
+    for client in waiting:
+        page = client.get(queue_url, HTTP_HX_REQUEST="true").content.decode()
+        assert "Sold out" in page and "/waitlist?event=" in page and "hx-trigger" not in page
+
+
+def test_redis_flushed_mid_queue_admits_nobody_twice_and_never_oversells():
+    event, regular = on_sale(capacity=3, per_minute=1)
+    hold_url = reverse("tickets:hold", args=[event.slug])
+    admitted = [admitted_client(event)[0] for _ in range(3)]
+    waiting = buyer_client()
+    gate.client().flushdb()
+    # Those let in keep their pass (it is in their browser, signed); the others join again.
+    for client in admitted:
+        assert client.post(hold_url, {f"qty_{regular.pk}": 1}).url.startswith("/checkout")
+    assert waiting.get(hold_url).status_code == 302
+    queue = waiting.get(reverse("tickets:queue", args=[event.slug]))
+    assert queue.status_code == 200 and "Sold out" in queue.content.decode()
+    assert gate.client().hlen(f"wr:{event.pk}:admitted") == 0  # nobody let in again
+    regular.refresh_from_db()
+    assert regular.held == 3
+
+
+def test_a_rush_switches_the_waiting_room_on_by_itself():
+    event = EventFactory()
+    regular = TicketTypeFactory(event=event, capacity=100)
+    WaitingRoom.objects.create(event=event, enabled=False, admissions_per_minute=2)
+    hold_url = reverse("tickets:hold", args=[event.slug])
+    buyers = [buyer_client() for _ in range(4)]
+    answers = [b.post(hold_url, {f"qty_{regular.pk}": 1}).url for b in buyers]
+    assert answers[0].startswith("/checkout")
+    assert answers[-1] == reverse("tickets:queue", args=[event.slug])
+    assert waiting_room.is_on(event)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_queue_page_on_a_phone_turns_into_the_selector_when_admitted(
+    page_factory, live_server, screenshot, settings
+):
+    from tests.conftest import PHONE
+
+    settings.WAITING_ROOM_POLL_SECONDS = 1
+    event, _regular = on_sale(per_minute=1)
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    buyer_client().get(queue_url)  # somebody is ahead
+    client = buyer_client()
+    page = page_factory(PHONE)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page.goto(live_server.url + queue_url)
+    page.get_by_text("1 person ahead of you").wait_for()
+    screenshot(page, "waiting-room-phone-queued")
+    for account in queue_order(event):  # the one ahead is let in, then this buyer
+        let_in(event, account)
+    page.wait_for_url(f"**{reverse('tickets:hold', args=[event.slug])}", timeout=8000)
+    page.get_by_role("button", name="Reserve tickets").wait_for()
+    screenshot(page, "waiting-room-phone-admitted")

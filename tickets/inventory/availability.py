@@ -1,0 +1,124 @@
+"""The one availability read model: what is left of an event, as every page shows it (the
+event page's selector, the seat map, the hold answers). Read from the database, the truth,
+on every request; lapsed holds are released lazily first (throttled)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import dateformat, timezone
+
+from events.models import Event, Seat, TicketType
+from tickets.inventory.holds import sweep_event
+from tickets.models import SeatClaim
+
+LOW_STOCK = 10
+
+
+@dataclass
+class Row:
+    """One ticket type: how many are left and what a buyer is told about it."""
+
+    ticket_type: TicketType
+    available: int
+    seated: bool
+    chosen: int = 0
+
+    @property
+    def pk(self):
+        return self.ticket_type.pk
+
+    @property
+    def not_yet(self) -> bool:
+        start = self.ticket_type.sales_start
+        return bool(start and timezone.now() < start)
+
+    @property
+    def ended(self) -> bool:
+        end = self.ticket_type.sales_end
+        return bool(end and timezone.now() >= end)
+
+    @property
+    def on_sale(self) -> bool:
+        return not self.not_yet and not self.ended
+
+    @property
+    def sold_out(self) -> bool:
+        return self.available <= 0
+
+    @property
+    def low(self) -> bool:
+        return 0 < self.available <= LOW_STOCK
+
+    @property
+    def choices(self) -> list[int]:
+        t = self.ticket_type
+        top = min(t.max_per_order, self.available)
+        return [0] if top < t.min_per_order else [0, *range(t.min_per_order, top + 1)]
+
+    @property
+    def badge_class(self) -> str:
+        if self.sold_out:
+            return "badge-danger"
+        return "badge-warning" if not self.on_sale or self.low else "badge-success"
+
+    @property
+    def badge_text(self) -> str:
+        if self.sold_out:
+            return "Sold out"
+        if self.not_yet:
+            start = timezone.localtime(self.ticket_type.sales_start)
+            return f"On sale from {dateformat.format(start, 'D j M, g:i A')}"
+        if self.ended:
+            return "Sales ended"
+        return f"Only {self.available} left" if self.low else "Available"
+
+
+@dataclass
+class Availability:
+    event: Event
+    rows: list[Row]
+
+    @property
+    def ga_rows(self) -> list[Row]:
+        return [r for r in self.rows if not r.seated]
+
+    @property
+    def seated(self) -> bool:
+        return any(r.seated for r in self.rows)
+
+    @property
+    def on_sale(self) -> bool:
+        return self.event.status == Event.Status.PUBLISHED and self.event.ends_at > timezone.now()
+
+    @property
+    def sold_out(self) -> bool:
+        """Nothing left of any ticket type (the waiting room then turns to the waitlist)."""
+        return bool(self.rows) and all(r.sold_out for r in self.rows)
+
+
+def of_event(event: Event, *, chosen: dict | None = None, sweep: bool = True) -> Availability:
+    """The event's visible ticket types with what is left of each. `chosen`: {type id:
+    quantity} a buyer picked, shown selected."""
+    if sweep:
+        sweep_event(event)
+    chosen = chosen or {}
+    types = event.ticket_types.filter(is_visible=True).order_by("position", "price_kobo", "pk")
+    seated = set()
+    if event.is_reserved_seating:
+        seated = set(Seat.objects.filter(event=event).values_list("ticket_type_id", flat=True))
+    rows = [Row(t, max(t.available, 0), t.pk in seated, chosen.get(t.pk, 0)) for t in types]
+    return Availability(event, rows)
+
+
+def unavailable_seats(event: Event) -> frozenset[int]:
+    """Seats a buyer cannot pick: held (and not lapsed), sold, or blocked by the organizer."""
+    live = (
+        SeatClaim.objects.filter(
+            hold__event=event, state__in=[SeatClaim.State.HELD, SeatClaim.State.SOLD]
+        )
+        .exclude(state=SeatClaim.State.HELD, hold__expires_at__lte=timezone.now())
+        .values_list("seat_id", flat=True)
+    )
+    blocked = Seat.objects.filter(event=event, is_blocked=True).values_list("pk", flat=True)
+    return frozenset(live) | frozenset(blocked)
