@@ -36,14 +36,14 @@ def buyer_client(user=None):
 
 
 def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in_order():
-    event, _regular = on_sale(per_minute=1, opens_in=timedelta(seconds=1.5))
     early = [UserFactory().pk for _ in range(20)]
+    late = [UserFactory().pk for _ in range(5)]
+    event, regular = on_sale(per_minute=1, opens_in=timedelta(seconds=3))
     for account in early:
         place = waiting_room.join(event, account_id=account, session_key=f"s{account}", left=100)
         assert place.state == "draw"
     assert place.in_draw == 20
-    time.sleep(1.6)
-    late = [UserFactory().pk for _ in range(5)]
+    time.sleep(max((regular.sales_start - timezone.now()).total_seconds(), 0) + 0.1)
     for account in late:
         assert waiting_room.join(event, account_id=account, session_key="x", left=100).state in (
             "queued",
@@ -191,9 +191,11 @@ def test_a_rush_switches_the_waiting_room_on_by_itself():
     regular = TicketTypeFactory(event=event, capacity=100)
     WaitingRoom.objects.create(event=event, enabled=False, admissions_per_minute=2)
     hold_url = reverse("tickets:hold", args=[event.slug])
-    buyers = [buyer_client() for _ in range(4)]
+    buyers = [buyer_client() for _ in range(8)]
+    assert not waiting_room.is_on(event)
     answers = [b.post(hold_url, {f"qty_{regular.pk}": 1}).url for b in buyers]
     assert answers[0].startswith("/checkout")
+    # More arrivals in a second than the sale admits in a minute: the rest queue.
     assert answers[-1] == reverse("tickets:queue", args=[event.slug])
     assert waiting_room.is_on(event)
 
