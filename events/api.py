@@ -9,9 +9,10 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import replace_query_param
 
 from events import cache, services
-from events.filters import PARAMS, SORT_CHOICES, WHEN_CHOICES, EventFilter, clean_params
+from events.filters import SORT_CHOICES, WHEN_CHOICES, catalogue_page, clean_params
 from events.models import Event, TicketType
 from events.validators import validate_sane_date
 from getiickets.api import PagePagination
@@ -146,20 +147,22 @@ class EventListView(ListAPIView):
         params = clean_params(request.query_params)
         size = query.validated_data.get("page_size", PagePagination.page_size)
 
-        def build():
-            filterset = EventFilter(
-                {k: v for k, v in params.items() if k in PARAMS},
-                queryset=services.catalogue_queryset(),
-            )
-            if not filterset.is_valid():
-                raise ValidationError(filterset.errors.get_json_data())
-            paginator = PagePagination()
-            page = paginator.paginate_queryset(filterset.qs, request, view=self)
-            body = paginator.get_paginated_response(self.get_serializer(page, many=True).data).data
-            return dict(body)
-
-        data = cache.get_list({**params, "api": f"v1:{size}"}, build)
-        return Response(data)
+        data = cache.get_list(
+            {**params, "api": f"v1:{size}"},
+            lambda: catalogue_page(params, page_size=size),
+        )
+        if data["errors"]:
+            raise ValidationError(data["errors"])
+        number, last = data["number"], data["num_pages"]
+        url = request.build_absolute_uri()
+        return Response(
+            {
+                "count": data["count"],
+                "next": replace_query_param(url, "page", number + 1) if number < last else None,
+                "previous": replace_query_param(url, "page", number - 1) if number > 1 else None,
+                "results": self.get_serializer(data["events"], many=True).data,
+            }
+        )
 
 
 class EventDetailView(GenericAPIView):

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.utils import timezone
 
 from events import services
@@ -96,3 +97,20 @@ class EventFilter(django_filters.FilterSet):
 def clean_params(querydict) -> dict[str, str]:
     """Only the parameters the catalogue understands (the cache key and links use these)."""
     return {k: querydict.get(k, "").strip()[:100] for k in PARAMS if querydict.get(k, "").strip()}
+
+
+def catalogue_page(params: dict, *, page_size: int) -> dict:
+    """One page of the catalogue for /events and /api/v1/events: filter, count and page plain
+    event rows (the index does the work), then load the availability of that page only."""
+    filterset = EventFilter(params, queryset=services.catalogue_listing())
+    if not filterset.is_valid():
+        return {"errors": filterset.errors.get_json_data(), "events": [], "count": 0}
+    paginator = Paginator(filterset.qs.values_list("pk", flat=True), page_size)
+    page = paginator.get_page(params.get("page"))
+    return {
+        "errors": None,
+        "events": services.events_by_ids(page.object_list),
+        "count": paginator.count,
+        "number": page.number,
+        "num_pages": paginator.num_pages,
+    }

@@ -4,7 +4,6 @@ request, so CSRF tokens and sign-in state are never cached."""
 from datetime import UTC
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from events import cache, services
-from events.filters import EventFilter, clean_params
+from events.filters import EventFilter, catalogue_page, clean_params
 from events.models import Event
 from getiickets.conditional import public_page
 from getiickets.htmx import wants_fragment
@@ -22,20 +21,7 @@ PAGE_SIZE = 12
 
 
 def _build_list(params: dict):
-    """Filter, count and page plain event rows (the index does the work), then load the
-    availability of the page's events only."""
-    filterset = EventFilter(params, queryset=services.catalogue_listing())
-    if not filterset.is_valid():
-        return {"errors": filterset.errors.get_json_data(), "events": [], "count": 0}
-    paginator = Paginator(filterset.qs.values_list("pk", flat=True), PAGE_SIZE)
-    page = paginator.get_page(params.get("page"))
-    return {
-        "errors": None,
-        "events": services.events_by_ids(page.object_list),
-        "count": paginator.count,
-        "number": page.number,
-        "num_pages": paginator.num_pages,
-    }
+    return catalogue_page(params, page_size=PAGE_SIZE)
 
 
 def _list_data(request) -> tuple[dict, dict]:

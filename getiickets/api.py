@@ -5,6 +5,7 @@ throttles and the catch-all 404. The endpoints themselves live in each app's `ap
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
@@ -131,3 +132,10 @@ def add_problem_responses(result, generator, request, public):
             for code, description in ERROR_STATUSES.items():
                 responses.setdefault(code, {"description": description, "content": content})
     return result
+
+
+class SignedInBuyer:
+    """For a buyer's own data (/api/v1/me): the signed-in session only. An organizer's API
+    token is narrowed to its team's work and must not open its member's tickets and orders."""
+
+    authentication_classes = (SessionAuthentication,)

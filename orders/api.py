@@ -3,6 +3,7 @@
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
+from getiickets.api import SignedInBuyer
 from orders.models import Order, OrderItem
 
 
@@ -50,7 +51,7 @@ def my_orders(user):
     )
 
 
-class MyOrderList(ListAPIView):
+class MyOrderList(SignedInBuyer, ListAPIView):
     """The signed-in buyer's orders, newest first."""
 
     serializer_class = OrderSerializer
@@ -59,7 +60,7 @@ class MyOrderList(ListAPIView):
         return my_orders(self.request.user).order_by("-created_at", "-pk")
 
 
-class MyOrderDetail(RetrieveAPIView):
+class MyOrderDetail(SignedInBuyer, RetrieveAPIView):
     """One of the buyer's orders by its reference (another buyer's answers 404)."""
 
     serializer_class = OrderSerializer

@@ -540,8 +540,20 @@ class PromoCodeWrite(serializers.Serializer):
     )
 
 
+class EveryEventToken(TeamPermission):
+    """Promo codes span the organizer's events: a token limited to some events may not."""
+
+    def has_permission(self, request, view):
+        token = calling_token(request)
+        if token is not None and token.events.exists():
+            self.message = "This token is limited to chosen events; promo codes span them all."
+            return False
+        return super().has_permission(request, view)
+
+
 class PromoCodeListCreate(ListModelMixin, OrganizerView):
     permission = perms.MANAGE_PROMO_CODES
+    permission_classes = (IsAuthenticated, EveryEventToken)
     serializer_class = PromoCodeSerializer
 
     def get_queryset(self):

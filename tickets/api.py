@@ -10,7 +10,9 @@ from rest_framework.response import Response
 
 from events.api import PublicThrottle, published_event_data
 from events.models import Seat
+from getiickets.api import SignedInBuyer
 from tickets import inventory
+from tickets.dashboard import valid_tickets
 from tickets.models import Ticket
 
 SEAT_STATUSES = [("free", "Free"), ("taken", "Held or sold"), ("blocked", "Not for sale")]
@@ -79,12 +81,10 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 def my_tickets(user):
-    return Ticket.objects.filter(holder=user).select_related(
-        "event", "ticket_type", "seat", "order"
-    )
+    return valid_tickets(user).select_related("event", "ticket_type", "seat", "order")
 
 
-class MyTicketList(ListAPIView):
+class MyTicketList(SignedInBuyer, ListAPIView):
     """The signed-in buyer's tickets, soonest event first."""
 
     serializer_class = TicketSerializer
@@ -93,7 +93,7 @@ class MyTicketList(ListAPIView):
         return my_tickets(self.request.user).order_by("event__starts_at", "pk")
 
 
-class MyTicketDetail(RetrieveAPIView):
+class MyTicketDetail(SignedInBuyer, RetrieveAPIView):
     """One of the buyer's tickets (another buyer's id answers 404)."""
 
     serializer_class = TicketSerializer

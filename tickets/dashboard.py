@@ -33,7 +33,8 @@ class EventGroup:
     orders: list[OrderGroup] = field(default_factory=list)
 
 
-def _valid_tickets(user):
+def valid_tickets(user):
+    """The tickets a buyer can take to the gate (not transferred away, not voided)."""
     return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID)
 
 
@@ -42,7 +43,7 @@ def _event_page(user, *, upcoming: bool, number, per_page: int) -> Page:
     now = timezone.now()
     when = Q(event__ends_at__gte=now) if upcoming else Q(event__ends_at__lt=now)
     rows = (
-        _valid_tickets(user)
+        valid_tickets(user)
         .filter(when)
         .values("event_id")
         .annotate(n=Count("pk"), starts=Min("event__starts_at"))
@@ -63,7 +64,7 @@ def upcoming(user, number=1) -> tuple[Page, list[EventGroup]]:
     ids = [row["event_id"] for row in page]
     events = _events_by_id(ids)
     tickets = list(
-        _valid_tickets(user)
+        valid_tickets(user)
         .filter(event_id__in=ids)
         .select_related("ticket_type", "seat__section", "order")
         .order_by("event_id", "order_id", "seat__section__position", "seat__row_label", "pk")

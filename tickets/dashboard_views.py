@@ -15,13 +15,13 @@ from accounts.views import safe_next
 from getiickets.errors import DomainError
 from orders.models import Order
 from tickets import dashboard, delivery, fulfilment, pdf, qr, transfers
-from tickets.models import Ticket, TicketTransfer
+from tickets.models import TicketTransfer
 
 RESEND_RATE = "3/h"
 
 
 def _my_tickets(user):
-    return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID).select_related(
+    return dashboard.valid_tickets(user).select_related(
         "event", "event__venue", "ticket_type", "seat__section", "order"
     )
 

@@ -252,3 +252,26 @@ def test_a_fixed_discount_too_large_for_its_column_is_a_400_not_a_500(team, toke
     assert response.status_code == 400
     assert "value_input" in response.json()["errors"]
     assert not PromoCode.objects.filter(code="HUGE").exists()
+
+
+def test_an_organizer_token_does_not_open_its_members_own_tickets_and_orders(
+    team, token_for, catalogue
+):
+    from tests.factories import paid_order_with_tickets
+
+    paid_order_with_tickets(ticket_type=catalogue["regular"], buyer=team["door"])
+    api = bearer(token_for(team["door"]))
+    for path in ("/api/v1/me/tickets", "/api/v1/me/orders"):
+        assert api.get(path).status_code in (401, 403)
+
+
+def test_a_token_limited_to_some_events_cannot_touch_promo_codes(team, token_for, catalogue):
+    api = bearer(token_for(team["owner"], scope="write", events=[catalogue["concert"]]))
+    assert api.get("/api/v1/organizer/promo-codes").status_code == 403
+    created = api.post(
+        "/api/v1/organizer/promo-codes",
+        {"code": "SNEAKY", "kind": "percent", "value": "50"},
+        format="json",
+    )
+    assert created.status_code == 403
+    assert not PromoCode.objects.filter(code="SNEAKY").exists()

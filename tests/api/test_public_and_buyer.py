@@ -141,3 +141,25 @@ def test_control_characters_anywhere_in_an_api_request_get_a_400_problem(api, ca
         assert response.status_code == 400
         assert response["Content-Type"] == "application/problem+json"
         assert response.json()["status"] == 400
+
+
+def test_the_api_catalogue_says_sold_out_as_soon_as_the_page_does(api, catalogue, client):
+    from events import services
+    from events.models import TicketType
+
+    assert api.get("/api/v1/events", {"q": "burna"}).json()["results"][0]["remaining"] == 53
+    for ticket_type in TicketType.objects.filter(event=catalogue["concert"]):
+        services.update_ticket_type(ticket_type=ticket_type, capacity=ticket_type.sold)
+    assert "Sold out" in client.get("/events", {"q": "burna"}).content.decode()
+    listed = api.get("/api/v1/events", {"q": "burna"}).json()["results"][0]
+    assert listed["remaining"] == 0 and listed["min_price_kobo"] is None
+
+
+def test_a_transferred_ticket_is_no_longer_in_the_buyers_api_list(api, catalogue):
+    from tickets.models import Ticket
+
+    first, second = catalogue["tickets"]
+    Ticket.objects.filter(pk=first.pk).update(status=Ticket.Status.TRANSFERRED)
+    api.force_authenticate(catalogue["buyer"])
+    assert [t["id"] for t in api.get("/api/v1/me/tickets").json()["results"]] == [second.pk]
+    assert api.get(f"/api/v1/me/tickets/{first.pk}").status_code == 404

@@ -72,10 +72,10 @@ def test_text_search_finds_title_description_and_venue(client):
 
 def test_date_filters(client):
     now = timezone.localtime()
-    today_noon = now.replace(hour=23, minute=0) if now.hour < 23 else now + timedelta(minutes=30)
-    EventFactory(
-        title="Tonight Show", starts_at=today_noon, ends_at=today_noon + timedelta(minutes=50)
-    )
+    # Later today in Lagos whatever the hour (after 23:00 it has just started; it must not
+    # slip past midnight into tomorrow).
+    tonight = now.replace(hour=23, minute=0) if now.hour < 23 else now - timedelta(minutes=5)
+    EventFactory(title="Tonight Show", starts_at=tonight, ends_at=tonight + timedelta(minutes=50))
     later = now + timedelta(days=70)
     EventFactory(title="Far Show", starts_at=later, ends_at=later + timedelta(hours=2))
     body = listing(client, when="today")
