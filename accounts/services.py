@@ -1,7 +1,6 @@
 """Account business rules: profiles, organizer access requests and their review."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import OrganizerRequest, User
+from accounts.tasks import email_after_commit
 from events.models import Organizer
 from getiickets.errors import DomainError
 
@@ -105,15 +105,7 @@ def _email_requester(organizer_request: OrganizerRequest, template: str) -> None
     }
     subject = render_to_string(f"accounts/email/{template}_subject.txt", context).strip()
     body = render_to_string(f"accounts/email/{template}_message.txt", context)
-    recipient = organizer_request.user.email
-    transaction.on_commit(
-        lambda: send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient],
-        )
-    )
+    email_after_commit(subject=subject, body=body, to=organizer_request.user.email)
 
 
 def _lock_pending(organizer_request: OrganizerRequest) -> OrganizerRequest:

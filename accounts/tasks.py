@@ -1,5 +1,7 @@
 from celery import shared_task
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
 
 
 def queue_account_email(message, fail_silently=False) -> int:
@@ -14,6 +16,23 @@ def queue_account_email(message, fail_silently=False) -> int:
         alternatives=[list(a) for a in getattr(message, "alternatives", [])],
     )
     return 1
+
+
+def email_after_commit(*, subject: str, body: str, to: str) -> None:
+    """A plain account email (organizer requests, team invitations), queued once the
+    transaction commits and retried by the task: a mail provider's hiccup delays it and
+    never fails the request that asked for it."""
+    transaction.on_commit(
+        lambda: send_account_email.delay(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers={},
+            subtype="plain",
+            alternatives=[],
+        )
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

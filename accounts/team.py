@@ -5,13 +5,13 @@ in accounts/permissions.py.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, TeamMember, TeamRole, User
+from accounts.tasks import email_after_commit
 from getiickets.errors import DomainError
 
 
@@ -73,15 +73,7 @@ def _email_invitation(invitation: Invitation) -> None:
     }
     subject = f"Join {invitation.organizer.name} on {settings.SITE_NAME}"
     body = render_to_string("accounts/email/team_invitation_message.txt", context)
-    recipient = invitation.email
-    transaction.on_commit(
-        lambda: send_mail(
-            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient],
-        )
-    )
+    email_after_commit(subject=subject, body=body, to=invitation.email)
 
 
 @transaction.atomic

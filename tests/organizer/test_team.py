@@ -102,3 +102,15 @@ def test_door_staff_allowed_by_hand_can_search_and_admit(client, event, regular,
         HTTP_ACCEPT="application/json",
     )
     assert response.json()["outcome"] == "ok"
+
+
+def test_a_mail_provider_that_is_down_delays_the_invitation_but_never_fails_the_page(
+    client, organizer, event, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.site.broken_mail.BrokenBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    sign_in_as_organizer(client, organizer.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _invite(client, email="late@example.ng", role=TeamRole.MANAGER)
+    assert response.status_code == 302
+    assert Invitation.objects.filter(organizer=organizer, email="late@example.ng").exists()
