@@ -1,6 +1,7 @@
 """Organizer promo codes: list, create, edit, deactivate — only the organizer's own."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -8,6 +9,8 @@ from accounts import permissions as perms
 from accounts.permissions import organizer_permission
 from orders.forms import PromoCodeForm
 from orders.models import PromoCode
+
+PAGE_SIZE = 25
 
 
 def _own(request):
@@ -17,8 +20,11 @@ def _own(request):
 @organizer_permission(perms.MANAGE_PROMO_CODES)
 @require_GET
 def promo_code_list(request):
-    codes = _own(request).prefetch_related("events", "ticket_types")
-    return render(request, "organizer/promo_codes/list.html", {"codes": codes})
+    codes = _own(request).prefetch_related("events", "ticket_types").order_by("-pk")
+    page = Paginator(codes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "organizer/promo_codes/list.html", {"codes": page.object_list, "page": page}
+    )
 
 
 @organizer_permission(perms.MANAGE_PROMO_CODES)

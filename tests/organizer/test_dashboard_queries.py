@@ -46,3 +46,28 @@ def test_the_dashboard_shows_a_page_of_events_and_totals_of_all(client, organize
     second = client.get(reverse("organizer:dashboard"), {"upcoming_page": 2}).context["board"]
     assert len(second.upcoming) == 3
     assert "Page 1 of 2" in response.content.decode()
+
+
+def test_waitlist_and_promo_codes_cost_the_same_queries_at_ten_times_the_data(
+    client, organizer, event, regular
+):
+    from orders.models import WaitlistEntry
+    from tests.factories import PromoCodeFactory, UserFactory
+
+    def add(n):
+        for _ in range(n):
+            WaitlistEntry.objects.create(
+                event=event, ticket_type=regular, buyer=UserFactory(), email="w@example.ng"
+            )
+            PromoCodeFactory(organizer=organizer)
+
+    sign_in_as_organizer(client, organizer.user)
+    add(8)
+    urls = [reverse("organizer:waitlist", args=[event.pk]), reverse("organizer:promo_codes")]
+    client.get(urls[0])
+    small = [_queries(client, url) for url in urls]
+    add(72)
+    assert [_queries(client, url) for url in urls] == small
+    second = client.get(urls[0], {"page": 2})
+    positions = [e.position for e in second.context["live"]]
+    assert positions == list(range(51, 81))  # numbering goes on across pages
