@@ -270,7 +270,7 @@ def detail(request, reference):
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "items": order.items.select_related("ticket_type", "seat")},
+        {"order": order, "items": order.items.select_related("ticket_type", "seat__section")},
     )
 
 
@@ -329,7 +329,7 @@ def organizer_order(request, reference):
         {
             "order": order,
             "form": form,
-            "items": order.items.select_related("ticket_type", "seat"),
+            "items": order.items.select_related("ticket_type", "seat__section"),
             "refunds": order.refunds.select_related("requested_by"),
             "history": order.history.select_related("actor"),
         },

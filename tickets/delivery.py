@@ -238,7 +238,9 @@ def _resume_email(entry) -> None:
 
 def _order_context(order: Order) -> dict:
     tickets = list(
-        pdf.pdf_tickets(order).select_related("ticket_type", "seat", "event", "event__venue")
+        pdf.pdf_tickets(order).select_related(
+            "ticket_type", "seat__section", "event", "event__venue"
+        )
     )
     return {
         "order": order,

@@ -37,7 +37,7 @@ def pdf_tickets(order: Order):
     """The tickets the order's PDF carries: the buyer's own, still valid (not given away)."""
     return (
         order.tickets.filter(status=Ticket.Status.VALID, holder_id=order.buyer_id)
-        .select_related("event", "event__venue", "ticket_type", "seat", "order")
+        .select_related("event", "event__venue", "ticket_type", "seat__section", "order")
         .order_by("pk")
     )
 

@@ -138,6 +138,7 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
             x += 1
     min_x = min(p[1] for p in placed)
     min_y = min(p[2] for p in placed)
+    min_x -= 16  # room for the row labels
     width = max(p[1] for p in placed) - min_x + 40
     height = max(p[2] for p in placed) - min_y + 40
     out = [
@@ -148,28 +149,37 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
     ]
     append = out.append
     section = None
-    rows_escaped: dict[str, str] = {}
+    where = ""
+    labelled_rows: set[tuple[str, str]] = set()
     for r, px, py in placed:
         pk, section_name, row_label, number, _x, _y, tt_id = r
+        cx, cy = px - min_x + 20, py - min_y + 40
         if section_name != section:
             if section is not None:
                 append("</g>")
             section = section_name
-            append(f'<g role="group" aria-label="Section {escape(section_name)}">')
-        row = rows_escaped.get(row_label)
-        if row is None:
-            row = rows_escaped[row_label] = escape(row_label)
+            where = escape(section_name)
+            append(f'<g role="group" aria-label="Section {where}">')
+            append(f'<text x="{cx - 10:.0f}" y="{cy - 13:.0f}" class="section-name">{where}</text>')
+        row = escape(row_label)
+        if (section_name, row_label) not in labelled_rows:
+            labelled_rows.add((section_name, row_label))
+            append(
+                f'<text x="{cx - 12:.0f}" y="{cy + 3:.0f}" class="row-label" '
+                f'text-anchor="end" aria-hidden="true">{row}</text>'
+            )
+        # Section, row and seat: "Row A seat 4" alone is ambiguous between sections.
+        label = f"{where} · Row {row} · Seat {escape(number)}"
         if pk in taken:
             append(
-                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
+                f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
                 f'class="s b{bands.get(tt_id, 0)} x" data-id="{pk}" '
-                f'aria-label="Row {row} seat {escape(number)}, taken"/>'
+                f'aria-label="{label}, taken"/>'
             )
         else:
             append(
-                f'<circle cx="{px - min_x + 20:.0f}" cy="{py - min_y + 40:.0f}" r="8" '
-                f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" '
-                f'aria-label="Row {row} seat {escape(number)}"/>'
+                f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
+                f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" aria-label="{label}"/>'
             )
     if section is not None:
         append("</g>")

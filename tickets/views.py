@@ -206,7 +206,7 @@ def hold_detail(request, pk):
     hold = get_object_or_404(Hold.objects.select_related("event"), pk=pk, buyer=request.user)
     hold = inventory.expire_if_lapsed(hold)
     lines = list(hold.lines.select_related("ticket_type"))
-    seats = [claim.seat for claim in hold.seat_claims.select_related("seat")]
+    seats = [claim.seat for claim in hold.seat_claims.select_related("seat__section")]
     subtotal = sum(line.quantity * line.ticket_type.price_kobo for line in lines)
     return render(
         request,

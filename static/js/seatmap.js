@@ -107,6 +107,20 @@
     // A refused hold answers with the seats now taken, or those still free when that list
     // is shorter (#seats-taken, out of band): grey the taken ones, drop them from the pick,
     // and free the ones released since the page was drawn.
+    // Zoom: seats grow to 44 px targets (r=8 in a 20-unit grid at 2.75x); the map scrolls.
+    var zoom = form.querySelector("[data-seat-zoom]");
+    if (zoom) {
+      var natural = parseFloat(svg.getAttribute("width")) || svg.getBoundingClientRect().width;
+      zoom.addEventListener("click", function () {
+        var on = zoom.getAttribute("aria-pressed") !== "true";
+        zoom.setAttribute("aria-pressed", on ? "true" : "false");
+        zoom.textContent = on ? "Zoom out" : "Zoom in";
+        svg.style.width = on ? (natural * 2.75) + "px" : "";
+        svg.style.maxWidth = on ? "none" : "";
+        svg.style.height = "auto";
+        svg.closest(".seatmap").classList.toggle("is-zoomed", on);
+      });
+    }
     form.applySeats = function (list, listIsFree) {
       var listed = {};
       list.split(",").forEach(function (id) { if (id) { listed[id] = true; } });

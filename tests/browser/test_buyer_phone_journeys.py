@@ -171,3 +171,42 @@ def test_sold_out_to_the_waitlist_on_a_phone(live_server, page_factory, screensh
     expect(page.get_by_text("ada@example.ng").first).to_be_visible()
     assert ticket_type.event.waitlist.get(buyer=buyer).quantity == 2
     screenshot(page, "buyer-phone-waitlist-joined")
+
+
+def test_seat_picking_with_zoom_and_a_seat_taken_from_another_browser(
+    live_server, page_factory, screenshot
+):
+    import re
+
+    from events import services as event_services
+    from events.models import Event
+    from tests.factories import EventFactory
+
+    event = EventFactory(title="Theatre Night", seating=Event.Seating.RESERVED)
+    for name in ("Stalls", "Balcony"):
+        band = TicketTypeFactory(event=event, name=f"{name} seats", capacity=0)
+        event_services.generate_section(
+            event=event, name=name, rows=4, seats_per_row=10, ticket_type=band
+        )
+    me, other = page_factory(PHONE_390), page_factory(PHONE_390)
+    _sign_in(me, live_server, UserFactory())
+    _sign_in(other, live_server, UserFactory())
+    me.goto(f"{live_server.url}/events/{event.slug}")
+    me.get_by_role("button", name="Zoom in").click()
+    seat = me.locator('circle[aria-label="Stalls · Row A · Seat 4"]')
+    seat.scroll_into_view_if_needed()
+    box = seat.bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    seat.click()
+    expect(me.locator("[data-seat-summary]")).to_contain_text("Stalls · Row A · Seat 4")
+    screenshot(me, "buyer-phone-seats-zoomed-picked")
+
+    other.goto(f"{live_server.url}/events/{event.slug}")
+    other.locator('circle[aria-label="Stalls · Row A · Seat 5"]').click()
+    with other.expect_navigation(url=re.compile(r"/checkout\?hold=\d+")):
+        other.get_by_role("button", name="Reserve seats").click()
+
+    taken = me.locator('circle[aria-label="Stalls · Row A · Seat 5, taken"]')
+    expect(taken).to_have_count(1, timeout=8_000)  # the 3 s poll, no reload
+    assert "x" in taken.get_attribute("class").split()
+    screenshot(me, "buyer-phone-seats-live-update")

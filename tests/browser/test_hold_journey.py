@@ -70,12 +70,12 @@ def test_pick_seats_and_quantities_then_see_the_countdown(
     screenshot(page, "holds-selector-desktop")
 
     # Seats: click one, then use the keyboard for the seat to its right.
-    first = page.locator('circle[aria-label="Row A seat 5"]')
+    first = page.locator('circle[aria-label="Main · Row A · Seat 5"]')
     first.click()
     assert first.get_attribute("aria-checked") == "true"
     page.keyboard.press("ArrowRight")
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
-    assert focused == "Row A seat 6"
+    assert focused == "Main · Row A · Seat 6"
     page.keyboard.press("Space")
     summary = page.locator("[data-seat-summary]")
     assert "2 seats" in summary.inner_text()
@@ -96,12 +96,12 @@ def test_pick_seats_and_quantities_then_see_the_countdown(
     assert re.fullmatch(r"(9|10):\d\d", first_reading)
     page.wait_for_timeout(2100)
     assert countdown.inner_text() != first_reading
-    assert page.get_by_text("Main-A5").is_visible()
+    assert page.get_by_text("Main · Row A · Seat 5").is_visible()
     screenshot(page, "holds-countdown-seats")
 
     # Quantities: a new selection replaces the seats.
     page.goto(f"{live_server.url}/events/{concert.slug}/hold")
-    taken = page.locator('circle[aria-label="Row A seat 5, taken"]')
+    taken = page.locator('circle[aria-label="Main · Row A · Seat 5, taken"]')
     assert taken.count() == 1
     page.get_by_label("VIP table").select_option("2")
     with page.expect_navigation(url=re.compile(r"/checkout\?hold=\d+")):
@@ -141,7 +141,7 @@ def test_a_lost_seat_is_greyed_on_the_map_in_place(live_server, page_factory, sc
 
     page, _buyer = signed_in_page(page_factory, live_server, DESKTOP)
     page.goto(f"{live_server.url}/events/{concert.slug}/hold")
-    seat = page.locator('circle[aria-label="Row B seat 3"]')
+    seat = page.locator('circle[aria-label="Main · Row B · Seat 3"]')
     seat.click()
     assert "1 seat" in page.locator("[data-seat-summary]").inner_text()
     lost = concert.seats.get(row_label="B", number="3")
@@ -151,7 +151,7 @@ def test_a_lost_seat_is_greyed_on_the_map_in_place(live_server, page_factory, sc
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert "just been taken" in alert.inner_text()
-    taken = page.locator('circle[aria-label="Row B seat 3, taken"]')
+    taken = page.locator('circle[aria-label="Main · Row B · Seat 3, taken"]')
     taken.wait_for()
     assert "x" in taken.get_attribute("class").split()
     assert taken.get_attribute("aria-checked") == "false"
@@ -172,7 +172,7 @@ def test_late_in_a_sale_the_map_is_redrawn_from_the_seats_still_free(
     page, _buyer = signed_in_page(page_factory, live_server, DESKTOP)
     page.goto(f"{live_server.url}/events/{concert.slug}/hold")
     assert page.locator("circle.s.x").count() == 60
-    page.locator('circle[aria-label="Row F seat 4"]').click()
+    page.locator('circle[aria-label="Main · Row F · Seat 4"]').click()
     lost = concert.seats.get(row_label="F", number="4")
     services.hold_seats(buyer=UserFactory(), event=concert, seat_ids=[lost.pk])
 
@@ -180,9 +180,12 @@ def test_late_in_a_sale_the_map_is_redrawn_from_the_seats_still_free(
         page.get_by_role("button", name="Reserve seats").click()
     assert answer.value.status == 409
     page.get_by_role("alert").wait_for()
-    page.locator('circle[aria-label="Row F seat 4, taken"]').wait_for()
+    page.locator('circle[aria-label="Main · Row F · Seat 4, taken"]').wait_for()
     assert page.locator("circle.s.x").count() == 61
-    assert page.locator('circle[aria-label="Row F seat 5"]').get_attribute("aria-disabled") is None
+    assert (
+        page.locator('circle[aria-label="Main · Row F · Seat 5"]').get_attribute("aria-disabled")
+        is None
+    )
     assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
     screenshot(page, "holds-seat-lost-late-free-list")
 
@@ -196,7 +199,7 @@ def test_a_lost_seat_is_greyed_in_place_on_a_phone_with_the_pages_csrf_token(
 
     page, buyer = signed_in_page(page_factory, live_server, PHONE)
     page.goto(f"{live_server.url}/events/{concert.slug}/hold")
-    page.locator('circle[aria-label="Row A seat 5"]').click()
+    page.locator('circle[aria-label="Main · Row A · Seat 5"]').click()
     lost = concert.seats.get(row_label="A", number="5")
     services.hold_seats(buyer=UserFactory(), event=concert, seat_ids=[lost.pk])
 
@@ -205,7 +208,7 @@ def test_a_lost_seat_is_greyed_in_place_on_a_phone_with_the_pages_csrf_token(
     assert answer.value.status == 409
     page.get_by_role("alert").wait_for()
     assert "just been taken" in page.get_by_role("alert").inner_text()
-    page.locator('circle[aria-label="Row A seat 5, taken"]').wait_for()
+    page.locator('circle[aria-label="Main · Row A · Seat 5, taken"]').wait_for()
     assert page.locator("[data-seat-summary]").inner_text() == "No seats chosen."
     assert not Hold.objects.filter(buyer=buyer).exists()
     screenshot(page, "holds-seat-lost-phone")

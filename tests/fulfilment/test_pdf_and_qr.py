@@ -69,7 +69,14 @@ def test_the_pdf_is_stored_once_at_a_fixed_path_and_rerendering_overwrites(
 @pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) missing")
 def test_each_pdf_page_shows_the_ticket_and_its_qr_decodes_and_verifies(tmp_path):
     order = OrderFactory(items=0, event__title="Felabration Live")
-    seat = SeatFactory(event=order.event, section__event=order.event, label="VIP-A7")
+    seat = SeatFactory(
+        event=order.event,
+        section__event=order.event,
+        section__name="VIP",
+        row_label="A",
+        number="7",
+        label="VIP-A7",
+    )
     from tests.factories import OrderItemFactory
 
     OrderItemFactory(order=order, ticket_type=seat.ticket_type, seat=seat, attendee_name="Ada")
@@ -89,7 +96,8 @@ def test_each_pdf_page_shows_the_ticket_and_its_qr_decodes_and_verifies(tmp_path
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
-    for expected in ["Felabration Live", order.reference, "VIP-A7", "Ada", "Chidi", "Lagos"]:
+    seat_line = "VIP · Row A · Seat 7"  # section, row and seat: never ambiguous
+    for expected in ["Felabration Live", order.reference, seat_line, "Ada", "Chidi", "Lagos"]:
         assert expected in text
 
     for page, ticket in zip(pages, tickets, strict=True):

@@ -287,7 +287,7 @@ def test_seat_map_and_seat_hold(client):
     text = page.content.decode()
     assert text.count('class="s b0"') == 3
     assert 'aria-label="Section Orchestra"' in text
-    assert 'aria-label="Row A seat 1"' in text
+    assert 'aria-label="Orchestra · Row A · Seat 1"' in text
     client.force_login(UserFactory())
     response = client.post(
         reverse("tickets:hold_seats", args=[event.slug]), {"seat": [seats[0].pk, seats[1].pk]}
@@ -366,8 +366,8 @@ def test_blocked_seats_are_greyed_on_the_map_and_never_listed_as_free(client):
     # Two held and one blocked are greyed; the three free ones are not.
     assert taken_on_map(response.text) == {seats[0].pk, seats[1].pk, seats[5].pk}
     page = client.get(reverse("tickets:hold", args=[event.slug])).text
-    assert f'data-id="{seats[5].pk}" aria-label="Row C seat 6, taken"' in page
-    assert f'data-id="{seats[4].pk}" aria-label="Row C seat 5"' in page
+    assert f'data-id="{seats[5].pk}" aria-label="Stalls · Row C · Seat 6, taken"' in page
+    assert f'data-id="{seats[4].pk}" aria-label="Stalls · Row C · Seat 5"' in page
 
 
 def test_seated_tickets_cannot_be_held_by_quantity_only_by_seat(client):

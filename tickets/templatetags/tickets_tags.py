@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
 
+from events.models import Event
+from tickets import inventory
 from tickets import selector as selector_module
 
 register = template.Library()
@@ -18,3 +21,15 @@ def ticket_selector_data(context, event):
 def mmss(seconds) -> str:
     seconds = max(int(seconds or 0), 0)
     return f"{seconds // 60:d}:{seconds % 60:02d}"
+
+
+@register.simple_tag
+def seats_taken_oob(event):
+    """For the selector's status poll: the seats taken now, out of band (seatmap.js greys
+    them on the open map, within the poll's few seconds)."""
+    if event.seating != Event.Seating.RESERVED:
+        return ""
+    taken = ",".join(map(str, sorted(inventory.unavailable_seats(event))))
+    return format_html(
+        '<div id="seats-taken" hidden data-taken="{}" hx-swap-oob="true"></div>', taken
+    )
