@@ -78,9 +78,12 @@ def queue(request, slug):
         return redirect(to_selector)
     if request.session.session_key is None:
         request.session.save()
-    left = sum(r.available for r in inventory.of_event(event).rows if r.on_sale)
+    inventory.sweep_event(event)  # lapsed holds go back first (throttled)
     place = waiting_room.join(
-        event, account_id=request.user.pk, session_key=request.session.session_key, left=left
+        event,
+        account_id=request.user.pk,
+        session_key=request.session.session_key,
+        types=list(event.ticket_types.all()),
     )
     if place.state in ("admitted", "off"):
         response = redirect(to_selector)

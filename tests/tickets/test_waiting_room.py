@@ -40,12 +40,19 @@ def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in
     late = [UserFactory().pk for _ in range(5)]
     event, regular = on_sale(per_minute=1, opens_in=timedelta(seconds=3))
     for account in early:
-        place = waiting_room.join(event, account_id=account, session_key=f"s{account}", left=100)
+        place = waiting_room.join(
+            event,
+            account_id=account,
+            session_key=f"s{account}",
+            types=list(event.ticket_types.all()),
+        )
         assert place.state == "draw"
     assert place.in_draw == 20
     time.sleep(max((regular.sales_start - timezone.now()).total_seconds(), 0) + 0.1)
     for account in late:
-        assert waiting_room.join(event, account_id=account, session_key="x", left=100).state in (
+        assert waiting_room.join(
+            event, account_id=account, session_key="x", types=list(event.ticket_types.all())
+        ).state in (
             "queued",
             "admitted",
         )
@@ -57,16 +64,30 @@ def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in
     assert everyone[20:] == late  # first come, first served after the opening
 
 
+def test_before_the_opening_the_queue_page_tells_of_the_draw_not_a_sell_out():
+    event, _regular = on_sale(opens_in=timedelta(minutes=5))
+    page = buyer_client().get(reverse("tickets:queue", args=[event.slug])).content.decode()
+    assert "random draw" in page and "Sold out" not in page
+
+
 def test_buyers_are_admitted_from_the_front_at_the_sales_rate(settings):
     settings.HOLD_SECONDS = 60  # 1,000 left: the stock would allow 1,250 a minute
     event, _regular = on_sale(capacity=1000, per_minute=600)  # the server: ten a second
     accounts = [UserFactory().pk for _ in range(30)]
     started = time.monotonic()
     for account in accounts:
-        waiting_room.join(event, account_id=account, session_key=f"s{account}", left=1000)
+        waiting_room.join(
+            event,
+            account_id=account,
+            session_key=f"s{account}",
+            types=list(event.ticket_types.all()),
+        )
     time.sleep(1.05)
     places = {
-        a: waiting_room.join(event, account_id=a, session_key=f"s{a}", left=1000) for a in accounts
+        a: waiting_room.join(
+            event, account_id=a, session_key=f"s{a}", types=list(event.ticket_types.all())
+        )
+        for a in accounts
     }
     elapsed = time.monotonic() - started
     admitted = [a for a in accounts if places[a].state == "admitted"]

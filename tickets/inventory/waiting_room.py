@@ -64,13 +64,16 @@ class Place:
         return math.ceil(self.ahead / self.per_minute) if self.per_minute else 0
 
 
-def opens_at(event: Event):
-    starts = [t.sales_start for t in event.ticket_types.all() if t.is_visible and t.sales_start]
-    return min(starts, default=None)
+def opens_at(types):
+    """The opening of the on-sale: the earliest sales start of its visible ticket types."""
+    return min((t.sales_start for t in types if t.is_visible and t.sales_start), default=None)
 
 
 def room_of(event: Event) -> WaitingRoom | None:
-    return WaitingRoom.objects.filter(event=event).first()
+    """The event's room (read once per request: kept on this Event instance)."""
+    if not hasattr(event, "_waiting_room_row"):
+        event._waiting_room_row = WaitingRoom.objects.filter(event=event).first()
+    return event._waiting_room_row
 
 
 def is_on(event: Event) -> bool:
@@ -115,12 +118,17 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def join(event: Event, *, account_id: int, session_key: str, left: int) -> Place:
-    """Join (or look up) this account's place, after letting in whoever is due."""
+def join(event: Event, *, account_id: int, session_key: str, types) -> Place:
+    """Join (or look up) this account's place, after letting in whoever is due. `types`:
+    the event's ticket types as read now (what is left decides the rate, or a sell-out)."""
+    now = timezone.now()
+    left = sum(
+        t.available for t in types if t.is_visible and not (t.sales_end and now >= t.sales_end)
+    )
     if left <= 0:
         return Place("sold_out")
     per_minute = admissions_per_minute(event, left)
-    opening = opens_at(event)
+    opening = opens_at(types)
     opening_ms = int(opening.timestamp() * 1000) if opening else 0
     draw, queue, numbers, opened, admitted, clock = _keys(
         event.pk, "draw", "queue", "numbers", "opened", "admitted", "clock"

@@ -1,0 +1,424 @@
+"""The on-sale crowd of issue 20: signed-in buyers arrive within a few seconds for 1,000
+tickets (500 general admission in two types, 500 seats); with the waiting room on each joins,
+polls, is let in, holds, checks out and pays through the Paystack sandbox (a separate
+server process) and its signed webhook; a fifth abandon their hold and it is sold again.
+The same crowd then comes with the waiting room off. Used by benchmarks/onsale.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, field
+
+TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+TAKEN_SEAT_RE = re.compile(rb'class="s b\d x" data-id="(\d+)"')
+FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
+
+
+@dataclass
+class CrowdBuyer:
+    n: int
+    session: str
+    arrives: float  # seconds after the start
+    kind: str  # "ga" or "seats"
+    quantity: int
+    ticket_type: int
+    abandons: bool
+    csrf: str = ""
+    admitted_at: float | None = None
+    done: bool = False
+    bought: bool = False
+
+
+@dataclass
+class CrowdStats:
+    join: list = field(default_factory=list)  # latencies, seconds
+    poll: list = field(default_factory=list)
+    hold: list = field(default_factory=list)
+    checkout: list = field(default_factory=list)
+    errors_5xx: int = 0
+    transport_errors: int = 0
+    queue_requests: int = 0
+    queue_seconds: float = 0.0
+    paid: int = 0
+    abandoned: int = 0
+    sold_out_told: int = 0
+    opened_at: float = 0.0
+    sold_out_at: float | None = None
+
+
+async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) -> CrowdStats:
+    """Every buyer of `buyers` (CrowdBuyer) goes through the sale; returns the figures."""
+    import aiohttp
+
+    stats = CrowdStats()
+    slug = plan["slug"]
+    queue_path, hold_path = f"/events/{slug}/queue", f"/events/{slug}/hold"
+    seats_path = f"/events/{slug}/hold-seats"
+    state = {"sold_out": False}
+    connector = aiohttp.TCPConnector(limit=args.connections)
+    timeout = aiohttp.ClientTimeout(total=60)
+    started = time.perf_counter()
+    stats.opened_at = started + plan["opens_in"]
+
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
+    ) as http:
+
+        async def request(method, url, buyer, data=None, htmx=False, latencies=None):
+            cookies = f"sessionid={buyer.session}; csrftoken={buyer.csrf}"
+            for name, value in buyer.__dict__.get("extra_cookies", {}).items():
+                cookies += f"; {name}={value}"
+            headers = {"Cookie": cookies}
+            if htmx:
+                headers["HX-Request"] = "true"
+            if method == "POST":
+                headers["X-CSRFToken"] = buyer.csrf
+                headers["Referer"] = url
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            t0 = time.perf_counter()
+            try:
+                async with http.request(
+                    method, url, data=data, headers=headers, allow_redirects=False
+                ) as response:
+                    body = await response.read()
+            except (TimeoutError, aiohttp.ClientError):
+                stats.transport_errors += 1
+                return 0, {}, b""
+            if latencies is not None:
+                latencies.append(time.perf_counter() - t0)
+            if response.status >= 500:
+                stats.errors_5xx += 1
+            for name, morsel in response.cookies.items():
+                if name == "csrftoken":
+                    buyer.csrf = morsel.value
+                elif morsel.value:
+                    buyer.__dict__.setdefault("extra_cookies", {})[name] = morsel.value
+            return response.status, response.headers, body
+
+        def target(headers):
+            return headers.get("HX-Redirect") or headers.get("Location") or ""
+
+        async def wait_in_queue(buyer):
+            status, headers, body = await request(
+                "GET", base + queue_path, buyer, latencies=stats.join
+            )
+            stats.queue_requests += 1
+            while status == 200 and not target(headers):
+                if b"Sold out" in body:
+                    stats.sold_out_told += 1
+                    return False
+                await asyncio.sleep(args.poll_seconds)
+                status, headers, body = await request(
+                    "GET", base + queue_path, buyer, htmx=True, latencies=stats.poll
+                )
+                stats.queue_requests += 1
+            buyer.admitted_at = time.perf_counter() - started
+            return hold_path in target(headers)
+
+        async def pay(buyer, checkout_url):
+            t0 = time.perf_counter()
+            status, _h, body = await request("GET", base + checkout_url, buyer)
+            token = TOKEN_RE.search(body)
+            if status != 200 or token is None:
+                return False
+            buyer.csrf = token.group(1).decode()
+            form = {
+                "csrfmiddlewaretoken": buyer.csrf,
+                "full_name": f"Bench Buyer {buyer.n}",
+                "email": f"bench-buyer-{buyer.n}@example.ng",
+                "phone": f"+23480{buyer.n:08d}",
+            }
+            form.update({f"attendee_{i}": f"Guest {i}" for i in range(buyer.quantity)})
+            status, headers, _b = await request("POST", base + checkout_url, buyer, data=form)
+            stats.checkout.append(time.perf_counter() - t0)
+            paystack = target(headers)
+            if status != 302 or not paystack.startswith(sandbox):
+                return False
+            status, _h, body = await request("GET", paystack, buyer)
+            token = TOKEN_RE.search(body)
+            if token is None:
+                return False
+            buyer.csrf = token.group(1).decode()
+            form = {"csrfmiddlewaretoken": buyer.csrf, "choice": "pay"}
+            status, headers, _b = await request("POST", paystack, buyer, data=form)
+            callback = target(headers)
+            if callback:
+                await request("GET", callback, buyer)
+            return status == 302
+
+        async def choose_and_hold(buyer):
+            for _attempt in range(8):
+                if state["sold_out"]:
+                    return
+                status, _h, body = await request("GET", base + hold_path, buyer)
+                token = TOKEN_RE.search(body)
+                if status != 200 or token is None:
+                    return
+                buyer.csrf = token.group(1).decode()
+                if buyer.kind == "ga":
+                    path, data = hold_path, {f"qty_{buyer.ticket_type}": buyer.quantity}
+                else:
+                    free = FREE_SEAT_RE.findall(body)
+                    if not free:
+                        buyer.kind = "ga"
+                        continue
+                    start = plan["rng"].randrange(max(len(free) - buyer.quantity, 0) + 1)
+                    picked = free[start : start + buyer.quantity]
+                    path, data = seats_path, [("seat", s.decode()) for s in picked]
+                status, headers, body = await request(
+                    "POST", base + path, buyer, data=data, htmx=True, latencies=stats.hold
+                )
+                checkout_url = target(headers)
+                if checkout_url.startswith("/checkout"):
+                    if buyer.abandons:
+                        stats.abandoned += 1
+                        return
+                    if await pay(buyer, checkout_url):
+                        buyer.bought = True
+                        stats.paid += 1
+                    return
+                if status in (409, 410):
+                    if buyer.kind == "ga" and b"Sold out" in body and buyer.quantity > 1:
+                        buyer.quantity = 1
+                    elif buyer.kind == "ga":
+                        buyer.kind = "seats"
+                    continue
+                return
+
+        async def serve(buyer):
+            await asyncio.sleep(max(buyer.arrives - (time.perf_counter() - started), 0))
+            if waiting_room and not await wait_in_queue(buyer):
+                return
+            await choose_and_hold(buyer)
+
+        async def watch_stock():
+            loop = asyncio.get_running_loop()
+            while True:
+                cap, sold, _held = await loop.run_in_executor(None, plan["stock"])
+                if sold >= cap:
+                    state["sold_out"] = True
+                    stats.sold_out_at = time.perf_counter()
+                    return
+                if time.perf_counter() - started > args.time_limit:
+                    return
+                await asyncio.sleep(0.2)
+
+        watcher = asyncio.create_task(watch_stock())
+        await asyncio.gather(*(serve(b) for b in buyers))
+        stats.queue_seconds = time.perf_counter() - started
+        watcher.cancel()
+    return stats
+
+
+def in_arrival_order(buyers, opened_after: float, poll_seconds: float) -> float:
+    """Of the buyers who arrived after the opening and were let in: the share of neighbours
+    (by arrival) let in no later than the next one, within one poll's resolution."""
+    late = sorted(
+        (b for b in buyers if b.arrives >= opened_after and b.admitted_at is not None),
+        key=lambda b: b.arrives,
+    )
+    if len(late) < 2:
+        return 1.0
+    ok = sum(
+        1
+        for a, b in zip(late, late[1:], strict=False)
+        if a.admitted_at <= b.admitted_at + poll_seconds
+    )
+    return ok / (len(late) - 1)
+
+
+def _prepare(plan, *, waiting_room: bool, per_minute: int, opens_in: float):
+    """The crowd's sale: 500 general admission (two types) and 500 seats; the waiting room
+    on or off; sales open `opens_in` seconds from now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import Seat, TicketType
+    from tickets.models import WaitingRoom
+
+    event = plan["event"]
+    rows = sorted({r for r in Seat.objects.filter(event=event).values_list("row_label", flat=True)})
+    Seat.objects.filter(event=event, row_label__in=rows[10:]).delete()
+    for tt in TicketType.objects.filter(event=event):
+        seats = Seat.objects.filter(ticket_type=tt).count()
+        if seats:
+            TicketType.objects.filter(pk=tt.pk).update(capacity=seats)
+    plan["seat_grid"] = plan["seat_grid"][:10]
+    TicketType.objects.filter(event=event).update(
+        sales_start=timezone.now() + timedelta(seconds=opens_in)
+    )
+    WaitingRoom.objects.create(event=event, enabled=waiting_room, admissions_per_minute=per_minute)
+    plan["opens_in"] = opens_in
+
+
+def _buyers(plan, rng, arrival_seconds: float) -> list:
+    ga = plan["ga"]
+    return [
+        CrowdBuyer(
+            n=i,
+            session=session,
+            arrives=rng.random() * arrival_seconds,
+            kind="seats" if rng.random() < 0.5 else "ga",
+            quantity=rng.randint(1, 2),
+            ticket_type=ga[0] if rng.random() < 0.8 else ga[1],
+            abandons=rng.random() < 0.2,
+        )
+        for i, session in enumerate(plan["sessions"])
+    ]
+
+
+def main_crowd(args, env, port, base) -> int:
+    import os
+    import random
+    import threading
+
+    from benchmarks import onsale
+
+    sandbox_port = onsale.free_port()
+    sandbox = f"http://127.0.0.1:{sandbox_port}"
+    env = dict(env)
+    env.update(
+        {
+            "SITE_URL": base,
+            "PAYSTACK_SANDBOX": "true",
+            "PAYSTACK_BASE_URL": f"{sandbox}/sandbox/paystack",
+            # Fulfilment is queued for a worker (none runs: PDFs and email are not measured).
+            "CELERY_BROKER_URL": args.redis_url,
+            "WAITING_ROOM_POLL_SECONDS": str(int(args.poll_seconds)),
+            "WAITING_ROOM_ADMISSIONS_PER_MINUTE": str(args.admissions_per_minute),
+            "WAITING_ROOM_PASS_SECONDS": "600",
+        }
+    )
+    os.environ.update(env)
+    rng = random.Random(args.seed)
+    print(
+        f"getiickets on-sale crowd: gunicorn {args.workers} sync workers on {base}, the "
+        f"Paystack sandbox as its own server on {sandbox}; {args.buyers:,} signed-in buyers "
+        f"arrive within {args.arrival_seconds:.0f} s for 1,000 tickets (500 GA in two types, "
+        f"500 seats); hold time {args.hold_seconds} s; admissions up to "
+        f"{args.admissions_per_minute:,}/min; queue polled every {args.poll_seconds:.0f} s",
+        flush=True,
+    )
+    server = onsale.start_server(env, port, args.workers)
+    paystack = onsale.start_server(env, sandbox_port, 2)
+    watchdog = threading.Timer(4 * (args.time_limit + 180), lambda: os._exit(3))
+    watchdog.daemon = True
+    watchdog.start()
+    results = {}
+    try:
+        asyncio.run(onsale.run_ceiling(base, args.connections, 1000))  # warm-up
+        for room in (True, False):
+            ceiling = asyncio.run(onsale.run_ceiling(base, args.connections, args.ceiling_requests))
+            plan = onsale.seed(1 if room else 2, args.buyers)
+            plan["rng"] = rng
+            plan["stock"] = lambda event_id=plan["event"].pk: onsale.stock(event_id)
+            _prepare(plan, waiting_room=room, per_minute=args.admissions_per_minute, opens_in=5.0)
+            buyers = _buyers(plan, rng, args.arrival_seconds)
+            stats = asyncio.run(run_crowd(base, sandbox, plan, buyers, args, waiting_room=room))
+            from events.models import TicketType
+
+            sold_out = all(
+                t.sold >= t.capacity for t in TicketType.objects.filter(event=plan["event"])
+            )
+            checks = onsale.audit(plan, demand_remained=not sold_out)
+            polls = None
+            if room:
+                # Join and poll as fast as the server answers (the same generator as the
+                # ceiling), in a room of its own where nobody is let in yet.
+                polls = asyncio.run(
+                    onsale.run_ceiling(
+                        base,
+                        args.connections,
+                        args.ceiling_requests,
+                        plan["sessions"],
+                        path=f"/events/{_quiet_room(plan)}/queue",
+                        htmx=True,
+                    )
+                )
+            results[room] = (ceiling, stats, checks, buyers, polls, plan)
+    finally:
+        onsale.stop_server(server)
+        onsale.stop_server(paystack)
+    _report(args, results)
+    return 0
+
+
+def _quiet_room(plan) -> str:
+    """Another event of the same organizer with 1,000 tickets and a waiting room that lets
+    one buyer in a minute; returns its slug."""
+    from events.models import Event, TicketType
+    from tickets.models import WaitingRoom
+
+    event = plan["event"]
+    quiet = Event.objects.create(
+        organizer=event.organizer,
+        title=event.title + " (queue)",
+        slug=event.slug + "-queue",
+        description="Benchmark",
+        category=event.category,
+        venue=event.venue,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        status=Event.Status.PUBLISHED,
+    )
+    TicketType.objects.create(event=quiet, name="Regular", price_kobo=1_000_000, capacity=1000)
+    WaitingRoom.objects.create(event=quiet, enabled=True, admissions_per_minute=1)
+    return quiet.slug
+
+
+def _report(args, results) -> None:
+    from benchmarks.onsale import percentile
+
+    def ms(x):
+        return f"{x * 1000:.0f} ms"
+
+    for room, (ceiling, stats, checks, buyers, polls, plan) in results.items():
+        c_rps = ceiling.requests / (ceiling.ended - ceiling.started)
+        c_p99 = percentile(ceiling.latencies, 99)
+        title = "waiting room ON" if room else "waiting room OFF (same crowd)"
+        print(f"\n== {title} ==")
+        print(f"bare page (ceiling): {c_rps:,.0f} req/s, p99 {ms(c_p99)}")
+        if polls is not None:
+            p_rps = polls.requests / (polls.ended - polls.started)
+            p_p99 = percentile(polls.latencies, 99)
+            print(
+                f"queue join + poll, saturated: {p_rps:,.0f} req/s = {p_rps / c_rps:.2f}x the "
+                f"bare page (target >= 0.5x); p99 {ms(p_p99)} = {p_p99 / c_p99:.2f}x "
+                f"(target <= 3x); 5xx {polls.errors_5xx}"
+            )
+            print(
+                f"queue during the sale: joins p99 {ms(percentile(stats.join, 99))}, polls p99 "
+                f"{ms(percentile(stats.poll, 99))} ({stats.queue_requests:,} requests)"
+            )
+            order = in_arrival_order(buyers, plan["opens_in"], args.poll_seconds)
+            print(f"admissions in arrival order (arrivals after the opening): {order:.1%}")
+        hold_p99, co_p99 = percentile(stats.hold, 99), percentile(stats.checkout, 99)
+        print(
+            f"hold p99 {ms(hold_p99)} = {hold_p99 / c_p99:.2f}x the bare page's; checkout p99 "
+            f"{ms(co_p99)} = {co_p99 / c_p99:.2f}x (targets <= 3x)"
+        )
+        admitted = [b for b in buyers if b.admitted_at is not None]
+        if stats.sold_out_at:
+            took = stats.sold_out_at - stats.opened_at
+            line = f"sold out and paid {took:.1f} s after the opening"
+            if room and admitted:
+                rate = min(args.admissions_per_minute, 1000 * 1.25 * 60 / args.hold_seconds)
+                needed = sum(1 for b in admitted if b.admitted_at <= took + plan["opens_in"])
+                ideal = needed / (rate / 60)
+                line += (
+                    f"; ideal at the admission rate ({rate:,.0f}/min) for the {needed:,} let in "
+                    f"by then: {ideal:.1f} s; ratio {took / ideal:.2f}x (target <= 1.5x)"
+                )
+            print(line)
+        else:
+            print("not sold out within the time limit")
+        print(
+            f"paid {stats.paid}, abandoned {stats.abandoned}, told sold out in the queue "
+            f"{stats.sold_out_told}; 5xx {stats.errors_5xx}, transport errors "
+            f"{stats.transport_errors}; oversold {checks['oversold']}, double-sold seats "
+            f"{checks['double_sold_seats']}, unsold while demand remained {checks['unsold']}"
+        )
