@@ -85,7 +85,7 @@ def make_data(rows: int):
     )
     items = OrderItem.objects.bulk_create(
         [
-            OrderItem(order=o, ticket_type=tt, unit_price_kobo=500_000)
+            OrderItem(order=o, ticket_type=tt, unit_price_kobo=500_000, paid_kobo=500_000)
             for o in orders
             for _ in range(per_order)
         ],

@@ -3,6 +3,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from events.validators import validate_sane_datetime
 from getiickets.query import id_field
+from getiickets.templatetags.money import format_naira
 from orders.models import PromoCode
 
 
@@ -58,7 +59,7 @@ class RefundForm(forms.Form):
         max_digits=12,
         required=False,
         label="Amount to refund (₦)",
-        help_text="Leave empty to refund the ticked tickets' price, or everything left.",
+        help_text="Leave empty to refund what the ticked tickets were paid, or everything left.",
     )
     reason = forms.CharField(max_length=255, required=False)
 
@@ -69,7 +70,16 @@ class RefundForm(forms.Form):
             self.fields["items"].choices = [
                 (
                     str(item.pk),
-                    " · ".join(filter(None, [item.ticket_type.name, item.attendee_name])),
+                    " · ".join(
+                        filter(
+                            None,
+                            [
+                                item.ticket_type.name,
+                                item.attendee_name,
+                                f"paid {format_naira(item.paid_kobo)}",
+                            ],
+                        )
+                    ),
                 )
                 for item in open_items
             ]

@@ -47,6 +47,10 @@ class Order(models.Model):
     )
     total_kobo = models.BigIntegerField(default=0)
     refunded_kobo = models.BigIntegerField(default=0)
+    # Refunds asked of Paystack and not failed (confirmed ones included): raised by one
+    # conditional UPDATE when a refund is requested, so the CHECK below keeps every refund of
+    # this payment together at or below what was paid.
+    refunds_reserved_kobo = models.BigIntegerField(default=0)
     # One Paystack transaction per order: initialised once, its URL reused on every Pay click.
     authorization_url = models.URLField(max_length=500, blank=True)
     access_code = models.CharField(max_length=100, blank=True)
@@ -68,7 +72,12 @@ class Order(models.Model):
                 & Q(refunded_kobo__gte=0)
                 & Q(refunded_kobo__lte=F("total_kobo")),
                 name="order_amounts_sane",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(refunds_reserved_kobo__gte=0)
+                & Q(refunds_reserved_kobo__lte=F("total_kobo")),
+                name="order_refunds_at_most_paid",
+            ),
         ]
 
     def __str__(self):
@@ -94,6 +103,11 @@ class OrderItem(models.Model):
         "events.Seat", null=True, blank=True, on_delete=models.PROTECT, related_name="order_items"
     )
     unit_price_kobo = models.BigIntegerField()
+    paid_kobo = models.BigIntegerField(
+        help_text="What the buyer paid for this admission: its price less its share of the "
+        "promo discount (orders.pricing). Refunding it returns at most this; the service fee "
+        "is returned only with the whole order."
+    )
     attendee_name = models.CharField(max_length=150, blank=True)
     refunded_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when this admission was refunded (ticket void)."
@@ -101,6 +115,11 @@ class OrderItem(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paid_kobo__gte=0), name="order_item_paid_not_negative"
+            )
+        ]
 
 
 class OrderEvent(models.Model):

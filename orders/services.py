@@ -198,6 +198,7 @@ def place_order(
     for claim in hold.seat_claims.select_related("seat").order_by("seat_id"):
         seats.setdefault(claim.seat.ticket_type_id, []).append(claim.seat_id)
     items = []
+    paid = iter(quote.item_amounts_kobo)
     for line in lines:
         for i in range(line.quantity):
             seat_list = seats.get(line.ticket_type_id, [])
@@ -207,6 +208,7 @@ def place_order(
                     ticket_type_id=line.ticket_type_id,
                     seat_id=seat_list[i] if i < len(seat_list) else None,
                     unit_price_kobo=line.unit_price_kobo,
+                    paid_kobo=next(paid),
                     attendee_name=(names.pop(0) if names else "")[:150],
                 )
             )

@@ -73,7 +73,10 @@ def seed_operations():
                     paid_at=paid_at,
                 )
                 item = OrderItem.objects.create(
-                    order=order, ticket_type=tt, unit_price_kobo=tt.price_kobo
+                    order=order,
+                    ticket_type=tt,
+                    unit_price_kobo=tt.price_kobo,
+                    paid_kobo=order.total_kobo,
                 )
                 ticket = Ticket.objects.create(
                     order=order,

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import mail_admins
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -195,7 +195,7 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
                 record.status = Payment.Status.LATE_REFUNDED
                 record.note = "paid after the hold lapsed; sold out, refunded automatically"
                 record.save(update_fields=["status", "note"])
-                refund = Refund.objects.create(
+                refund = _create_refund(
                     order=order,
                     amount_kobo=payment.amount_kobo,
                     source="late_payment",
@@ -239,8 +239,38 @@ def reverify_pending_payments() -> int:
 
 
 # --- Refunds -----------------------------------------------------------------------------
-def pending_refund_kobo(order: Order) -> int:
-    return order.refunds.filter(status__in=Refund.OPEN).aggregate(s=Sum("amount_kobo"))["s"] or 0
+def refundable_kobo(order: Order) -> int:
+    """What can still be refunded: the payment less every refund asked for and not failed."""
+    return order.total_kobo - order.refunds_reserved_kobo
+
+
+def _create_refund(*, order: Order, amount_kobo: int, items=(), **fields) -> Refund:
+    """Reserve `amount_kobo` of the order's payment and record the refund, in the caller's
+    transaction. The reservation is one conditional UPDATE, so two racing refunds can never
+    together pass what was paid (and the CHECK order_refunds_at_most_paid backs it)."""
+    if not Order.objects.filter(
+        pk=order.pk, refunds_reserved_kobo__lte=F("total_kobo") - amount_kobo
+    ).update(refunds_reserved_kobo=F("refunds_reserved_kobo") + amount_kobo):
+        raise RefundRefused("That is more than is left to refund on this order.")
+    refund = Refund.objects.create(order=order, amount_kobo=amount_kobo, **fields)
+    if items:
+        refund.items.set(items)
+    return refund
+
+
+def fail_refund(*, refund_id: int, failure: str) -> bool:
+    """Paystack will not make this refund: mark it failed and free its amount, once."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().filter(pk=refund_id).first()
+        if refund is None or refund.status not in Refund.OPEN:
+            return False
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.FAILED, failure=failure[:255] or refund.failure
+        )
+        Order.objects.filter(pk=refund.order_id).update(
+            refunds_reserved_kobo=F("refunds_reserved_kobo") - refund.amount_kobo
+        )
+    return True
 
 
 def request_refund(
@@ -253,9 +283,10 @@ def request_refund(
     item_ids=(),
     preview: bool = False,
 ) -> Refund | int:
-    """Ask Paystack to refund `amount_kobo` — None means the chosen admissions' prices
-    (`item_ids`), or everything left. The order changes only when Paystack confirms (the API
-    answer says processed, or refund.processed arrives).
+    """Ask Paystack to refund `amount_kobo` — None means what the buyer paid for the chosen
+    admissions (`item_ids`: price less its share of the discount), or everything left (the
+    service fee with it). Never more than was paid for what is refunded. The order changes
+    only when Paystack confirms (the API answer says processed, or refund.processed arrives).
 
     `preview=True` applies the same checks and returns the amount (kobo) that would go back,
     changing nothing: what the organizer confirms before the refund is sent."""
@@ -263,34 +294,42 @@ def request_refund(
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (S.PAID, S.PARTIALLY_REFUNDED):
             raise RefundRefused("Only paid orders can be refunded.")
-        left = order.total_kobo - order.refunded_kobo - pending_refund_kobo(order)
+        left = refundable_kobo(order)
         wanted = {int(pk) for pk in item_ids}
         items = list(order.items.filter(pk__in=wanted, refunded_at__isnull=True))
         if len(items) != len(wanted):
             raise RefundRefused("One of those tickets is not on this order or already refunded.")
+        paid_for_items = min(sum(item.paid_kobo for item in items), left)
         if amount_kobo is not None:
             amount = int(amount_kobo)
         elif items:
-            amount = min(sum(item.unit_price_kobo for item in items), left)
+            amount = paid_for_items
         else:
             amount = left
         if amount <= 0 or left <= 0:
             raise RefundRefused("Nothing is left to refund on this order.")
         if amount > left:
-            raise RefundRefused(f"At most ₦{left / 100:,.2f} can still be refunded.")
+            raise RefundRefused(f"At most {format_naira(left)} can still be refunded.")
+        if items and amount > paid_for_items:
+            raise RefundRefused(
+                f"Those tickets were paid {format_naira(paid_for_items)}; "
+                "a refund for them cannot be more."
+            )
         if preview:
             return amount
-        refund = Refund.objects.create(
-            order=order, amount_kobo=amount, requested_by=actor, source=source, reason=reason
+        refund = _create_refund(
+            order=order,
+            amount_kobo=amount,
+            items=items,
+            requested_by=actor,
+            source=source,
+            reason=reason,
         )
-        refund.items.set(items)
     try:
         send_refund(refund_id=refund.pk)
-    except gateway.GatewayError:
+    except gateway.GatewayError as exc:
         # Asked in person: say so now and free the amount for another try.
-        Refund.objects.filter(pk=refund.pk, status=Refund.Status.REQUESTED).update(
-            status=Refund.Status.FAILED
-        )
+        fail_refund(refund_id=refund.pk, failure=str(exc))
         raise
     refund.refresh_from_db()
     return refund

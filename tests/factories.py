@@ -159,6 +159,7 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
         TicketTypeFactory, event=factory.SelfAttribute("..order.event")
     )
     unit_price_kobo = factory.LazyAttribute(lambda o: o.ticket_type.price_kobo)
+    paid_kobo = factory.LazyAttribute(lambda o: o.unit_price_kobo)
     attendee_name = ""
 
 

@@ -56,6 +56,7 @@ def seed_fulfilled_order():
                     order=order,
                     ticket_type=ticket_type,
                     unit_price_kobo=ticket_type.price_kobo,
+                    paid_kobo=ticket_type.price_kobo,
                     attendee_name=name,
                 )
     for order in Order.objects.filter(buyer=buyer, status=Order.Status.PAID):

@@ -138,7 +138,7 @@ def test_account_limit_counts_paid_tickets(client, event, settings):
         reference="GT-1", buyer=buyer, event=event, status="paid", email=buyer.email
     )
     for _ in range(3):
-        OrderItem.objects.create(order=order, ticket_type=regular, unit_price_kobo=1)
+        OrderItem.objects.create(order=order, ticket_type=regular, unit_price_kobo=1, paid_kobo=1)
     client.force_login(buyer)
     url = reverse("tickets:hold", args=[event.slug])
     response = client.post(url, {f"qty_{regular.pk}": 2})
