@@ -27,6 +27,12 @@ class CheckoutForm(forms.Form):
         region="NG", label="Phone", help_text="For example 0803 123 4567 or +234 803 123 4567."
     )
 
+    # The total the buyer saw when pressing Pay (orders/_price.html): a different total now
+    # (a promo code used up meanwhile) is shown for them to confirm, never charged silently.
+    expected_total_kobo = forms.IntegerField(
+        required=False, min_value=0, max_value=10**13, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.attendee_fields = []

@@ -13,6 +13,7 @@ from accounts import permissions as perms
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from getiickets.query import query_params
+from getiickets.templatetags.money import format_naira
 from orders import services
 from orders.forms import CheckoutForm, HoldQuery, PromoForm, ReferenceQuery, RefundForm
 from orders.models import Order
@@ -64,6 +65,29 @@ def _price_context(request, hold, promo_error=None):
     }
 
 
+def _new_total_message(reason: str, hold) -> str:
+    total = services.quote_for_hold(hold=hold).total_kobo
+    return (
+        f"{reason} Your total is now {format_naira(total)}. Check it and press Pay to continue "
+        "at this price."
+    )
+
+
+def _price_change(request, hold, form, promo, refused) -> str:
+    """Why the buyer must look at the price again before paying, or "" if it is what they saw:
+    their promo code was refused since (used up by others, expired) or the total moved."""
+    if refused:
+        return _new_total_message(refused, hold)
+    expected = form.cleaned_data.get("expected_total_kobo")
+    total = services.quote_for_hold(hold=hold, promo=promo).total_kobo
+    if expected is not None and expected != total:
+        return (
+            f"The price changed since you looked: your total is now {format_naira(total)}. "
+            "Check it and press Pay to continue."
+        )
+    return ""
+
+
 def _expired_redirect(request, hold):
     """A hold that is no longer live: say what happened to it, and lead to the reservation
     that replaced it (another tab) or back to the event."""
@@ -106,7 +130,15 @@ def checkout(request):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            promo, _ = _applied_promo(request, hold)
+            promo, refused = _applied_promo(request, hold)
+            changed = _price_change(request, hold, form, promo, refused)
+            if changed:
+                messages.warning(request, changed)
+                context = _price_context(request, hold)
+                context.update(
+                    {"form": form, "attendee_fields": [form[n] for n in form.attendee_fields]}
+                )
+                return render(request, "orders/checkout.html", context, status=409)
             try:
                 order = services.place_order(
                     buyer=user,
@@ -122,6 +154,11 @@ def checkout(request):
                 return _go_pay(request, order)
             except services.HoldExpired:
                 return _expired_redirect(request, hold)
+            except services.PromoRefused as refused:
+                # Lost the race for the code's last use after the check above.
+                request.session.pop(_promo_key(hold), None)
+                messages.warning(request, _new_total_message(refused.message, hold))
+                status = 409
             except DomainError as error:
                 messages.error(request, error.message)
                 status = error.status_code
