@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from payments.models import Payment, Refund, RefundBatch, SandboxTransaction, WebhookEvent
+from payments.models import (
+    Payment,
+    Refund,
+    RefundBatch,
+    RejectedCharge,
+    SandboxTransaction,
+    WebhookEvent,
+)
 
 
 @admin.register(Payment)
@@ -9,6 +16,17 @@ class PaymentAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "currency"]
     search_fields = ["paystack_reference", "order__reference"]
     readonly_fields = [f.name for f in Payment._meta.fields]
+
+
+@admin.register(RejectedCharge)
+class RejectedChargeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "reference", "kind", "paystack_status", "amount_kobo", "reason"]
+    list_filter = ["kind", "paystack_status", "source"]
+    search_fields = ["reference", "order__reference", "customer_email"]
+    readonly_fields = [f.name for f in RejectedCharge._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(WebhookEvent)

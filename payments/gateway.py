@@ -143,6 +143,7 @@ class VerifiedPayment:
     paid_at: datetime | None
     channel: str
     metadata: dict
+    customer_email: str = ""
 
 
 def payment_from(data: dict) -> VerifiedPayment:
@@ -155,6 +156,11 @@ def payment_from(data: dict) -> VerifiedPayment:
         paid_at=_when(data.get("paid_at") or data.get("paidAt")),
         channel=str(data.get("channel") or ""),
         metadata=normalise_metadata(data.get("metadata")),
+        customer_email=str(
+            (data.get("customer") or {}).get("email") or ""
+            if isinstance(data.get("customer"), dict)
+            else ""
+        ),
     )
 
 

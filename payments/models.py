@@ -35,6 +35,45 @@ class Payment(models.Model):
         return self.status == self.Status.MISMATCH
 
 
+class RejectedCharge(models.Model):
+    """A charge that gave no value: Paystack said it failed or was reversed, it did not match
+    its order, or its reference is not ours. One row per (reference, kind, status), so a replay
+    or the job asking again adds nothing; staff read them in the admin."""
+
+    class Kind(models.TextChoices):
+        FAILED = "failed", "Failed at Paystack"
+        MISMATCH = "mismatch", "Did not match the order"
+        UNMATCHED = "unmatched", "Unknown reference"
+
+    reference = models.CharField(max_length=100, db_index=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    paystack_status = models.CharField(max_length=20, blank=True)
+    order = models.ForeignKey(
+        "orders.Order",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rejected_charges",
+    )
+    amount_kobo = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    customer_email = models.CharField(max_length=254, blank=True)
+    reason = models.CharField(max_length=255, blank=True)
+    source = models.CharField(max_length=20, help_text="webhook, callback or job")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference", "kind", "paystack_status"], name="rejected_charge_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} ({self.get_kind_display()})"
+
+
 class WebhookEvent(models.Model):
     """Every verified Paystack webhook, stored raw for audit."""
 

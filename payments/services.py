@@ -20,7 +20,7 @@ from getiickets.templatetags.money import format_naira
 from orders import services as orders
 from orders.models import Order
 from payments import gateway
-from payments.models import Payment, Refund, RefundBatch, WebhookEvent
+from payments.models import Payment, Refund, RefundBatch, RejectedCharge, WebhookEvent
 
 log = logging.getLogger(__name__)
 S = Order.Status
@@ -77,6 +77,7 @@ def start_payment(*, order: Order) -> str:
             email=order.email,
             callback_url=callback_url(),
             metadata={
+                "order_id": order.pk,
                 "order_reference": order.reference,
                 "event": order.event.title,
                 "buyer_name": order.full_name,
@@ -139,23 +140,21 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
     "late_refunded".
     """
     if payment.status != "success":
+        if payment.status in FAILED_STATUSES:
+            _record_rejected(payment, RejectedCharge.Kind.FAILED, source, "Paystack: not paid")
         return "not_successful"
     try:
         with transaction.atomic():
             order = Order.objects.select_for_update().filter(reference=payment.reference).first()
             if order is None:
                 log.warning("paystack charge for an unknown reference %s", payment.reference)
+                _record_rejected(
+                    payment, RejectedCharge.Kind.UNMATCHED, source, "no order has this reference"
+                )
                 return "unmatched"
             if Payment.objects.filter(paystack_reference=payment.reference).exists():
                 return "duplicate"
-            problems = []
-            if payment.currency != settings.CURRENCY:
-                problems.append(f"currency {payment.currency or '?'} is not {settings.CURRENCY}")
-            if payment.amount_kobo != order.total_kobo:
-                problems.append(
-                    f"paid {format_naira(payment.amount_kobo)}, "
-                    f"order total {format_naira(order.total_kobo)}"
-                )
+            problems = charge_problems(payment=payment, order=order)
             fields = dict(
                 order=order,
                 paystack_reference=payment.reference,
@@ -168,6 +167,9 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
             if problems:
                 Payment.objects.create(
                     status=Payment.Status.MISMATCH, note="; ".join(problems)[:255], **fields
+                )
+                _record_rejected(
+                    payment, RejectedCharge.Kind.MISMATCH, source, "; ".join(problems), order=order
                 )
                 from orders.models import OrderEvent
 
@@ -208,6 +210,49 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
     except IntegrityError:
         # Somebody else inserted this reference between our check and insert.
         return "duplicate"
+
+
+# Paystack statuses of a charge that will never be paid (abandoned is only an unpaid page).
+FAILED_STATUSES = ("failed", "reversed")
+
+
+def charge_problems(*, payment: gateway.VerifiedPayment, order: Order) -> list[str]:
+    """Why a successful charge does not pay this order ([] if it does): it must be in naira,
+    for the order's total, started for this order (metadata) and paid by its customer."""
+    problems = []
+    if payment.currency != settings.CURRENCY:
+        problems.append(f"currency {payment.currency or '?'} is not {settings.CURRENCY}")
+    if payment.amount_kobo != order.total_kobo:
+        problems.append(
+            f"paid {format_naira(payment.amount_kobo)}, "
+            f"order total {format_naira(order.total_kobo)}"
+        )
+    named = str(payment.metadata.get("order_reference") or "")
+    if named != order.reference:
+        problems.append(f"metadata names order {named or 'none'}")
+    order_id = payment.metadata.get("order_id")
+    if order_id not in (None, "") and str(order_id) != str(order.pk):
+        problems.append(f"metadata names order id {order_id}")
+    if payment.customer_email.strip().lower() != order.email.strip().lower():
+        problems.append(f"customer {payment.customer_email or 'none'} is not the order's email")
+    return problems
+
+
+def _record_rejected(payment, kind, source, reason, order=None) -> None:
+    """Keep a charge that gave no value for staff, once per (reference, kind, status)."""
+    RejectedCharge.objects.get_or_create(
+        reference=payment.reference[:100],
+        kind=kind,
+        paystack_status=payment.status[:20],
+        defaults={
+            "order": order or Order.objects.filter(reference=payment.reference).only("pk").first(),
+            "amount_kobo": payment.amount_kobo,
+            "currency": payment.currency[:3],
+            "customer_email": payment.customer_email[:254],
+            "reason": reason[:255],
+            "source": source,
+        },
+    )
 
 
 def _send_refund_later(refund_id: int) -> None:
@@ -464,7 +509,7 @@ def handle_webhook(*, body: bytes, event: dict) -> WebhookEvent:
     record = WebhookEvent.objects.create(
         event_type=kind[:60], reference=reference, body=body.decode("utf-8", "replace")
     )
-    if kind == "charge.success":
+    if kind in ("charge.success", "charge.failed"):
         outcome = apply_charge(payment=gateway.payment_from(data), source="webhook")
         mapping = {
             "applied": WebhookEvent.Outcome.APPLIED,

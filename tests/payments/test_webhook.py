@@ -158,8 +158,9 @@ def test_an_oversized_body_is_refused_before_it_is_read(sandbox, started_order, 
     assert started_order.status == Order.Status.PENDING
 
 
-def test_metadata_as_a_string_empty_or_zero_is_fine(sandbox, started_order):
-    body = paid_sandbox_tx(started_order, metadata="")
+def test_metadata_as_a_json_string_naming_the_order_is_fine(sandbox, started_order):
+    metadata = json.dumps({"order_reference": started_order.reference})
+    body = paid_sandbox_tx(started_order, metadata=metadata)
     assert post(sandbox, body).json()["outcome"] == "applied"
 
 
