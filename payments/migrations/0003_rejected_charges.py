@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('orders', '0004_refund_amounts'),
-        ('payments', '0001_initial'),
+        ('payments', '0002_refund_sending'),
     ]
 
     operations = [
