@@ -21,6 +21,7 @@ from orders import services as orders
 from orders.models import Order
 from payments import gateway
 from payments.models import Payment, Refund, RefundBatch, RejectedCharge, WebhookEvent
+from payments.signals import refund_confirmed
 
 log = logging.getLogger(__name__)
 S = Order.Status
@@ -425,6 +426,8 @@ def confirm_refund(*, refund: Refund, source: str) -> bool:
             note=f"refund of {format_naira(refund.amount_kobo)} confirmed ({refund.source})",
             item_ids=list(refund.items.values_list("pk", flat=True)),
         )
+        refund_id = refund.pk
+        transaction.on_commit(lambda: refund_confirmed.send(sender=Refund, refund_id=refund_id))
     return True
 
 

@@ -1,6 +1,8 @@
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from events.signals import event_cancelled
+
+refund_confirmed = Signal()  # kwargs: refund_id — Paystack confirmed it (sent on commit)
 
 
 @receiver(event_cancelled)

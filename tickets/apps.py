@@ -11,3 +11,9 @@ class TicketsConfig(AppConfig):
         from tickets import fulfilment, fulfilment_admin, resume  # noqa: F401
 
         order_paid.connect(fulfilment.on_order_paid, dispatch_uid="tickets.fulfilment")
+        from events.signals import event_cancelled
+        from payments.signals import refund_confirmed
+        from tickets import notices
+
+        refund_confirmed.connect(notices.on_refund_confirmed, dispatch_uid="tickets.refund_notice")
+        event_cancelled.connect(notices.on_event_cancelled, dispatch_uid="tickets.cancel_notice")

@@ -20,4 +20,29 @@ def reconcile_gate() -> list[dict]:
     return drifted
 
 
+# --- Buyer notices about money (tickets.notices) ------------------------------------------
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=8, name="notify_refund"
+)
+def notify_refund(refund_id: int) -> None:
+    from tickets import notices
+
+    for channel in ("email", "sms"):
+        notices.send_refund_notice(refund_id=refund_id, channel=channel)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=8,
+    name="notify_event_cancelled",
+)
+def notify_event_cancelled(order_id: int) -> None:
+    from tickets import notices
+
+    for channel in ("email", "sms"):
+        notices.send_cancellation_notice(order_id=order_id, channel=channel)
+
+
 from tickets.fulfilment_tasks import *  # noqa: E402,F401,F403 (autodiscovery)

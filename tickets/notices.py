@@ -1,0 +1,144 @@
+"""Telling buyers about money coming back: a notice per confirmed refund and one per order of a
+cancelled event, by email and (when Twilio is configured and the order has a phone) SMS.
+
+Each notice is a delivery step (tickets.delivery.run_step: unique per order, channel and kind),
+so a retried or duplicated task never sends it twice. They run in Celery tasks enqueued on
+commit (tickets.tasks), from payments' `refund_confirmed` and events' `event_cancelled`.
+"""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from getiickets.templatetags.money import format_naira
+from orders.models import Order
+from payments.models import Refund
+from tickets import delivery
+
+# Paystack sends a processed refund to the buyer's bank at once; banks then take up to ten
+# working days to show it (Paystack's own guidance to customers).
+REFUND_WORKING_DAYS = 10
+LAGOS = ZoneInfo("Africa/Lagos")
+
+
+def expected_by(start) -> date:
+    """The date a refund processed at `start` should have reached the buyer (Lagos days)."""
+    day = timezone.localtime(start, LAGOS).date()
+    left = REFUND_WORKING_DAYS
+    while left:
+        day += timedelta(days=1)
+        left -= day.weekday() < 5
+    return day
+
+
+# --- Refund confirmed ----------------------------------------------------------------------
+def send_refund_notice(*, refund_id: int, channel: str):
+    refund = Refund.objects.select_related("order", "order__event").get(pk=refund_id)
+    order = refund.order
+    kind = f"refund-{refund.pk}"
+    context = {
+        "order": order,
+        "event": order.event,
+        "refund": refund,
+        "amount": format_naira(refund.amount_kobo),
+        "expected_by": expected_by(refund.processed_at or timezone.now()),
+        "whole": order.refunded_kobo >= order.total_kobo,
+        "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
+    }
+    if channel == "email":
+        return delivery.run_step(
+            order_id=order.pk,
+            channel="email",
+            kind=kind,
+            recipient=order.email,
+            action=lambda entry: delivery._send_email(
+                entry=entry,
+                to=order.email,
+                subject=f"Refund of {context['amount']} for {order.event.title}",
+                template="refund_notice",
+                context=context,
+            ),
+        )
+    body = (
+        f"getiickets: {context['amount']} refunded for {order.event.title} (order "
+        f"{order.reference}). Expect it in your account by "
+        f"{context['expected_by']:%a %d %b}."
+    )
+    return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=body)
+
+
+def on_refund_confirmed(sender=None, refund_id=None, **kwargs):
+    from tickets import tasks
+
+    if refund_id is not None:
+        transaction.on_commit(lambda: tasks.notify_refund.delay(refund_id))
+
+
+# --- Event cancelled -----------------------------------------------------------------------
+def cancellation_refund_kobo(order: Order) -> int:
+    """What the buyer gets back for the cancellation: everything not refunded before it."""
+    event_refunds = (
+        order.refunds.filter(source="event")
+        .exclude(status=Refund.Status.FAILED)
+        .aggregate(s=Sum("amount_kobo"))["s"]
+        or 0
+    )
+    return order.total_kobo - order.refunds_reserved_kobo + event_refunds
+
+
+def send_cancellation_notice(*, order_id: int, channel: str):
+    order = Order.objects.select_related("event").get(pk=order_id)
+    amount = cancellation_refund_kobo(order)
+    context = {
+        "order": order,
+        "event": order.event,
+        "amount": format_naira(amount) if amount else "",
+        "expected_by": expected_by(timezone.now()),
+        "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
+    }
+    kind = "event-cancelled"
+    if channel == "email":
+        return delivery.run_step(
+            order_id=order.pk,
+            channel="email",
+            kind=kind,
+            recipient=order.email,
+            action=lambda entry: delivery._send_email(
+                entry=entry,
+                to=order.email,
+                subject=f"Cancelled: {order.event.title}",
+                template="event_cancelled",
+                context=context,
+            ),
+        )
+    money = (
+        f" Your {context['amount']} is being refunded; expect it by "
+        f"{context['expected_by']:%a %d %b}."
+        if amount
+        else ""
+    )
+    body = f"getiickets: {order.event.title} is cancelled (order {order.reference}).{money}"
+    return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=body)
+
+
+def on_event_cancelled(sender=None, event=None, **kwargs):
+    from tickets import tasks
+
+    order_ids = list(
+        Order.objects.filter(
+            event=event,
+            status__in=[
+                Order.Status.PAID,
+                Order.Status.PARTIALLY_REFUNDED,
+                Order.Status.REFUNDED,
+            ],
+        ).values_list("pk", flat=True)
+    )
+    for order_id in order_ids:
+        transaction.on_commit(
+            lambda order_id=order_id: tasks.notify_event_cancelled.delay(order_id)
+        )
