@@ -45,6 +45,9 @@ class PaystackHandler(JsonHandler):
                     "currency": payload.get("currency") or "NGN",
                     "status": "ongoing",
                     "access_code": code,
+                    # Paystack gives metadata back as it was sent (here a JSON string).
+                    "metadata": payload.get("metadata") or "",
+                    "customer": {"email": payload.get("email") or "", "customer_code": "CUS_x"},
                 }
                 standin.initialized.append(reference)
             return self.reply(
