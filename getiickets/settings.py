@@ -390,6 +390,11 @@ if not DEBUG and PAYSTACK_SECRET_KEY == SANDBOX_SECRET_KEY:
     )
 PAYSTACK_TIMEOUT_SECONDS = env.float("PAYSTACK_TIMEOUT_SECONDS", default=10.0)
 PAYSTACK_WEBHOOK_MAX_BYTES = 64 * 1024
+# Organizer payouts (payments/payouts.py): revenue is payable this long after its event ends
+# (refunds and disputes come out first); the job runs daily at this Lagos hour.
+PAYOUT_DELAY_HOURS = env.int("PAYOUT_DELAY_HOURS", default=72)
+PAYOUT_RUN_HOUR = env.int("PAYOUT_RUN_HOUR", default=10)
+PAYOUT_MINIMUM_KOBO = env.int("PAYOUT_MINIMUM_KOBO", default=10_000)
 # A call to Paystack, Brevo, Twilio or S3 inside a database transaction raises (getiickets/
 # external.py) in development and tests; in production it is logged as an error.
 STRICT_EXTERNAL_CALLS = env.bool("STRICT_EXTERNAL_CALLS", default=DEBUG)
@@ -460,6 +465,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-reconcile-holds": {
         "task": "tickets.tasks.reconcile_gate",
         "schedule": crontab(minute=15, hour=3),
+    },
+    "daily-organizer-payouts": {
+        "task": "payments.tasks.run_due_payouts",
+        "schedule": crontab(minute=0, hour=PAYOUT_RUN_HOUR),
     },
 }
 

@@ -26,8 +26,12 @@ import requests
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from paystackapi.base import PayStackBase, PayStackRequests
+from paystackapi.misc import Misc
 from paystackapi.refund import Refund
 from paystackapi.transaction import Transaction
+from paystackapi.transfer import Transfer
+from paystackapi.trecipient import TransferRecipient
+from paystackapi.verification import Verification
 
 from getiickets.external import ensure_outside_transaction
 
@@ -144,6 +148,7 @@ class VerifiedPayment:
     channel: str
     metadata: dict
     customer_email: str = ""
+    fees_kobo: int = 0
 
 
 def payment_from(data: dict) -> VerifiedPayment:
@@ -156,6 +161,7 @@ def payment_from(data: dict) -> VerifiedPayment:
         paid_at=_when(data.get("paid_at") or data.get("paidAt")),
         channel=str(data.get("channel") or ""),
         metadata=normalise_metadata(data.get("metadata")),
+        fees_kobo=to_kobo(data.get("fees")),
         customer_email=str(
             (data.get("customer") or {}).get("email") or ""
             if isinstance(data.get("customer"), dict)
@@ -212,3 +218,103 @@ def refund(*, reference: str, amount_kobo: int) -> RefundResult:
         status=str(data.get("status") or "pending"),
         amount_kobo=to_kobo(data.get("amount")) or int(amount_kobo),
     )
+
+
+# --- Payouts: banks, account names, transfer recipients, transfers ---------------------------
+@dataclass(frozen=True)
+class Bank:
+    code: str
+    name: str
+
+
+def list_banks() -> list[Bank]:
+    """Nigerian banks that take NUBAN transfers (GET /bank)."""
+    _configure()
+    try:
+        answer = Misc.list_banks(country="nigeria", currency="NGN", type="nuban", perPage=500)
+    except (requests.RequestException, ValueError) as exc:
+        raise GatewayError("Paystack could not be reached. Please try again.") from exc
+    if not isinstance(answer, dict) or not answer.get("status"):
+        raise GatewayError("Paystack did not return the bank list.")
+    return [
+        Bank(code=str(b.get("code") or ""), name=str(b.get("name") or ""))
+        for b in answer.get("data") or []
+        if isinstance(b, dict) and b.get("code") and b.get("active", True)
+    ]
+
+
+def resolve_account(*, account_number: str, bank_code: str) -> str:
+    """The account holder's name as the bank has it (GET /bank/resolve)."""
+    data = _call(Verification.verify_account, account_number=account_number, bank_code=bank_code)
+    name = str(data.get("account_name") or "").strip()
+    if not name:
+        raise GatewayError("The bank did not return a name for that account number.")
+    return name
+
+
+def create_recipient(*, name: str, account_number: str, bank_code: str) -> str:
+    """A NUBAN transfer recipient (POST /transferrecipient); returns its recipient_code."""
+    data = _call(
+        TransferRecipient.create,
+        type="nuban",
+        name=name,
+        account_number=account_number,
+        bank_code=bank_code,
+        currency="NGN",
+    )
+    code = str(data.get("recipient_code") or "")
+    if not code:
+        raise GatewayError("Paystack did not create the transfer recipient.")
+    return code
+
+
+@dataclass(frozen=True)
+class TransferResult:
+    reference: str
+    transfer_code: str
+    status: str  # pending, success, failed, reversed, otp...
+    amount_kobo: int
+
+
+def _transfer_from(data: dict) -> TransferResult:
+    return TransferResult(
+        reference=str(data.get("reference") or ""),
+        transfer_code=str(data.get("transfer_code") or ""),
+        status=str(data.get("status") or ""),
+        amount_kobo=to_kobo(data.get("amount")),
+    )
+
+
+def initiate_transfer(
+    *, amount_kobo: int, recipient_code: str, reference: str, reason: str
+) -> TransferResult:
+    """POST /transfer from the Paystack balance. The reference is ours and unique."""
+    return _transfer_from(
+        _call(
+            Transfer.initiate,
+            source="balance",
+            amount=int(amount_kobo),
+            recipient=recipient_code,
+            reference=reference,
+            reason=reason,
+            currency="NGN",
+        )
+    )
+
+
+def find_transfer(reference: str) -> TransferResult | None:
+    """GET /transfer/verify/:reference — None if Paystack has no transfer with it.
+    (paystackapi's Transfer.verify drops the "transfer/" prefix, so the path is built here.)"""
+    _configure()
+    try:
+        answer = PayStackBase().requests.get(f"transfer/verify/{reference}")
+    except (requests.RequestException, ValueError) as exc:
+        raise GatewayError("Paystack could not be reached. Please try again.") from exc
+    if not isinstance(answer, dict) or not answer.get("status"):
+        return None
+    return _transfer_from(answer.get("data") or {})
+
+
+def transfer_from(data: dict) -> TransferResult:
+    """Read the data of a transfer.* webhook."""
+    return _transfer_from(data)

@@ -162,6 +162,7 @@ def apply_charge(*, payment: gateway.VerifiedPayment, source: str) -> str:
                 amount_kobo=payment.amount_kobo,
                 currency=payment.currency or "?",
                 channel=payment.channel,
+                paystack_fee_kobo=payment.fees_kobo,
                 paid_at=payment.paid_at,
                 source=source,
             )
@@ -503,6 +504,14 @@ def run_refund_batch(*, batch_id: int) -> RefundBatch:
 
 
 # --- Webhooks ------------------------------------------------------------------------------
+_OUTCOMES = {
+    "applied": WebhookEvent.Outcome.APPLIED,
+    "duplicate": WebhookEvent.Outcome.DUPLICATE,
+    "mismatch": WebhookEvent.Outcome.MISMATCH,
+    "unmatched": WebhookEvent.Outcome.UNMATCHED,
+}
+
+
 def handle_webhook(*, body: bytes, event: dict) -> WebhookEvent:
     """Store a verified webhook raw, then act on it. Fast: a few queries; refunds that must
     call Paystack are queued on commit."""
@@ -523,6 +532,16 @@ def handle_webhook(*, body: bytes, event: dict) -> WebhookEvent:
             "not_successful": WebhookEvent.Outcome.IGNORED,
         }
         record.outcome = mapping[outcome]
+    elif kind in ("transfer.success", "transfer.failed", "transfer.reversed"):
+        from payments import payouts
+
+        outcome = payouts.transfer_finished(kind=kind, data=data)
+        record.outcome = _OUTCOMES.get(outcome, WebhookEvent.Outcome.UNMATCHED)
+    elif kind in ("charge.dispute.create", "charge.dispute.resolve"):
+        from payments import payouts
+
+        outcome = payouts.record_dispute(data=data, resolved=kind.endswith("resolve"))
+        record.outcome = _OUTCOMES.get(outcome, WebhookEvent.Outcome.UNMATCHED)
     elif kind == "refund.processed":
         outcome = refund_processed(data=data)
         record.outcome = {

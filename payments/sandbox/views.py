@@ -55,6 +55,11 @@ def _transaction_json(tx: SandboxTransaction) -> dict:
         "created_at": tx.created_at.isoformat().replace("+00:00", "Z"),
         # Paystack returns metadata as it was sent: here a JSON string (a known quirk).
         "metadata": tx.metadata or "",
+        # Paystack's local card fee: 1.5 % + ₦100 (the ₦100 waived under ₦2,500), at most ₦2,000.
+        "fees": min(
+            (tx.amount_kobo * 15 + 500) // 1000 + (10_000 if tx.amount_kobo >= 250_000 else 0),
+            200_000,
+        ),
         "customer": {"email": tx.email},
         "gateway_response": {"success": "Successful", "failed": "Declined"}.get(
             tx.status, "Pending"
@@ -209,3 +214,249 @@ def checkout(request, access_code):
             return redirect(f"{tx.callback_url}{sep}reference={tx.reference}&trxref={tx.reference}")
         return redirect(request.path)
     return render(request, "payments/sandbox/checkout.html", {"tx": tx})
+
+
+# --- Payouts: banks, account names, recipients, transfers -----------------------------------
+# Paystack's codes for a few Nigerian banks (GET /bank answers with these).
+BANKS = [
+    ("Access Bank", "044", "access-bank"),
+    ("Ecobank Nigeria", "050", "ecobank-nigeria"),
+    ("Fidelity Bank", "070", "fidelity-bank"),
+    ("First Bank of Nigeria", "011", "first-bank-of-nigeria"),
+    ("First City Monument Bank", "214", "first-city-monument-bank"),
+    ("Guaranty Trust Bank", "058", "guaranty-trust-bank"),
+    ("Kuda Bank", "50211", "kuda-bank"),
+    ("Moniepoint MFB", "50515", "moniepoint-mfb-ng"),
+    ("OPay Digital Services Limited (OPay)", "999992", "paycom"),
+    ("Stanbic IBTC Bank", "221", "stanbic-ibtc-bank"),
+    ("Sterling Bank", "232", "sterling-bank"),
+    ("United Bank For Africa", "033", "united-bank-for-africa"),
+    ("Wema Bank", "035", "wema-bank"),
+    ("Zenith Bank", "057", "zenith-bank"),
+]
+NAMES = ["ADAEZE NGOZI OKONKWO", "TUNDE BAKARE", "CHIOMA EZE", "IBRAHIM MUSA", "FUNKE ADEYEMI"]
+# Account numbers that steer the sandbox: 000… does not resolve; …0001 transfers fail;
+# …0002 transfers succeed and are then reversed by the bank.
+FAILING_SUFFIX, REVERSED_SUFFIX = "0001", "0002"
+
+
+def _stamp(when) -> str:
+    return when.isoformat().replace("+00:00", "Z")
+
+
+def _bank(code: str):
+    return next((b for b in BANKS if b[1] == code), None)
+
+
+@require_GET
+def banks(request):
+    _enabled()
+    if not _authorised(request):
+        return _fail("Invalid key", status=401)
+    data = [
+        {
+            "id": i + 1,
+            "name": name,
+            "slug": slug,
+            "code": code,
+            "longcode": "",
+            "gateway": None,
+            "pay_with_bank": False,
+            "supports_transfer": True,
+            "active": True,
+            "country": "Nigeria",
+            "currency": "NGN",
+            "type": "nuban",
+            "is_deleted": False,
+        }
+        for i, (name, code, slug) in enumerate(BANKS)
+    ]
+    return JsonResponse(
+        {
+            "status": True,
+            "message": "Banks retrieved",
+            "data": data,
+            "meta": {"next": None, "previous": None, "perPage": len(data)},
+        }
+    )
+
+
+@require_GET
+def resolve(request):
+    _enabled()
+    if not _authorised(request):
+        return _fail("Invalid key", status=401)
+    number = request.GET.get("account_number", "")
+    bank = _bank(request.GET.get("bank_code", ""))
+    if bank is None or len(number) != 10 or not number.isdigit() or number.startswith("000"):
+        return _fail("Could not resolve account name. Check parameters or try again.", 422)
+    return JsonResponse(
+        {
+            "status": True,
+            "message": "Account number resolved",
+            "data": {
+                "account_number": number,
+                "account_name": NAMES[int(number) % len(NAMES)],
+                "bank_id": BANKS.index(bank) + 1,
+            },
+        }
+    )
+
+
+def _recipient_json(r) -> dict:
+    bank = _bank(r.bank_code)
+    return {
+        "active": True,
+        "createdAt": _stamp(r.created_at),
+        "currency": "NGN",
+        "domain": "test",
+        "id": r.pk,
+        "integration": 100073,
+        "name": r.name,
+        "recipient_code": r.recipient_code,
+        "type": "nuban",
+        "updatedAt": _stamp(r.created_at),
+        "is_deleted": False,
+        "details": {
+            "authorization_code": None,
+            "account_number": r.account_number,
+            "account_name": r.name,
+            "bank_code": r.bank_code,
+            "bank_name": bank[0] if bank else "",
+        },
+    }
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def transfer_recipient(request):
+    from payments.models import SandboxRecipient
+
+    _enabled()
+    if not _authorised(request):
+        return _fail("Invalid key", status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        return _fail("Invalid body")
+    number, code = str(data.get("account_number") or ""), str(data.get("bank_code") or "")
+    if data.get("type") != "nuban" or _bank(code) is None or len(number) != 10:
+        return _fail("Account number is invalid")
+    recipient = SandboxRecipient.objects.create(
+        recipient_code="RCP_" + secrets.token_hex(8),
+        name=str(data.get("name") or "")[:150],
+        bank_code=code,
+        account_number=number,
+    )
+    return JsonResponse(
+        {
+            "status": True,
+            "message": "Transfer recipient created successfully",
+            "data": _recipient_json(recipient),
+        },
+        status=201,
+    )
+
+
+def _transfer_json(t) -> dict:
+    return {
+        "amount": t.amount_kobo,
+        "currency": "NGN",
+        "domain": "test",
+        "failures": None,
+        "id": t.pk,
+        "integration": 100073,
+        "reason": t.reason,
+        "reference": t.reference,
+        "source": "balance",
+        "source_details": None,
+        "status": t.status,
+        "titan_code": None,
+        "transfer_code": t.transfer_code,
+        "transferred_at": None,
+        "recipient": _recipient_json(t.recipient),
+        "createdAt": _stamp(t.created_at),
+        "updatedAt": _stamp(timezone.now()),
+    }
+
+
+def transfer_event_body(t, event: str) -> bytes:
+    return json.dumps({"event": event, "data": _transfer_json(t)}).encode()
+
+
+def _finish_transfer(t) -> None:
+    """What the bank does with it, as webhooks signed like Paystack's."""
+    from payments.models import SandboxTransfer
+
+    number = t.recipient.account_number
+    outcomes = (
+        [("failed", "transfer.failed")]
+        if number.endswith(FAILING_SUFFIX)
+        else [("success", "transfer.success")]
+        + ([("reversed", "transfer.reversed")] if number.endswith(REVERSED_SUFFIX) else [])
+    )
+
+    def run():
+        for status, event in outcomes:
+            SandboxTransfer.objects.filter(pk=t.pk).update(status=status)
+            t.status = status
+            post_webhook(transfer_event_body(t, event))
+
+    if getattr(settings, "PAYSTACK_SANDBOX_SYNC_WEBHOOKS", False):
+        transaction.on_commit(run)
+    else:
+        transaction.on_commit(lambda: threading.Thread(target=run, daemon=True).start())
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def transfer(request):
+    from payments.models import SandboxRecipient, SandboxTransfer
+
+    _enabled()
+    if not _authorised(request):
+        return _fail("Invalid key", status=401)
+    try:
+        data = json.loads(request.body or b"{}")
+        amount = int(data.get("amount"))
+    except (TypeError, ValueError):
+        return _fail("Invalid amount")
+    recipient = SandboxRecipient.objects.filter(
+        recipient_code=str(data.get("recipient") or "")
+    ).first()
+    reference = str(data.get("reference") or "")
+    if recipient is None:
+        return _fail("Recipient specified is invalid", 404)
+    if amount <= 0 or not reference:
+        return _fail("Amount and reference are required")
+    with transaction.atomic():
+        if SandboxTransfer.objects.filter(reference=reference).exists():
+            return _fail("Duplicate Transfer Reference")
+        t = SandboxTransfer.objects.create(
+            reference=reference,
+            transfer_code="TRF_" + secrets.token_hex(8),
+            recipient=recipient,
+            amount_kobo=amount,
+            reason=str(data.get("reason") or "")[:255],
+        )
+        _finish_transfer(t)
+    # Paystack answers before the bank does: the transfer is pending until its webhook.
+    t.status = "pending"
+    return JsonResponse(
+        {"status": True, "message": "Transfer has been queued", "data": _transfer_json(t)}
+    )
+
+
+@require_GET
+def transfer_verify(request, reference):
+    from payments.models import SandboxTransfer
+
+    _enabled()
+    if not _authorised(request):
+        return _fail("Invalid key", status=401)
+    t = SandboxTransfer.objects.filter(reference=reference).first()
+    if t is None:
+        return _fail("Transfer not found", 404)
+    return JsonResponse(
+        {"status": True, "message": "Transfer retrieved", "data": _transfer_json(t)}
+    )
