@@ -34,6 +34,7 @@ CHECK_IN_BY_HAND = "check_in_by_hand"  # search the guest list and admit without
 MANAGE_TEAM = "manage_team"
 PAYOUT_DETAILS = "payout_details"
 API_TOKENS = "api_tokens"  # make tokens for one's own tools (they act with one's own role)
+VIEW_MONEY = "view_money"  # balances, payouts and statements (payments.payout_views)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     VIEW_DASHBOARD: frozenset({OWNER, MANAGER}),
@@ -47,6 +48,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     MANAGE_TEAM: frozenset({OWNER}),
     PAYOUT_DETAILS: frozenset({OWNER}),
     API_TOKENS: frozenset({OWNER, MANAGER, DOOR_STAFF}),
+    VIEW_MONEY: frozenset({OWNER, MANAGER}),
 }
 
 

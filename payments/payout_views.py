@@ -10,16 +10,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.decorators import organizer_required
+from accounts import permissions as perms
+from accounts.permissions import organizer_permission
 from payments import gateway, payouts
 from payments.models import Payout, PayoutAccount
 from payments.payout_forms import BankAccountForm, StatementForm
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_MONEY)
 @require_GET
 def money(request):
-    organizer = request.user.organizer
+    organizer = request.organizer
     today = timezone.localdate()
     return render(
         request,
@@ -35,10 +36,10 @@ def money(request):
     )
 
 
-@organizer_required
+@organizer_permission(perms.VIEW_MONEY)
 @require_GET
 def statement(request):
-    organizer = request.user.organizer
+    organizer = request.organizer
     form = StatementForm(request.GET)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -84,27 +85,13 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _owner_or_403(request):
-    organizer = request.user.organizer
-    if not payouts.is_owner(request.user, organizer):
-        return organizer, render(
-            request,
-            "payments/payout_account.html",
-            {"forbidden": True, "organizer": organizer},
-            status=403,
-        )
-    return organizer, None
-
-
-@organizer_required
+@organizer_permission(perms.PAYOUT_DETAILS)  # owners only
 @reauthentication_required(allow_get=True)
 @require_http_methods(["GET", "POST"])
 def payout_account(request):
     """Choose the bank, type the number, see the name the bank holds, confirm. Changing it
     needs a fresh sign-in (allauth reauthentication) and emails every owner."""
-    organizer, forbidden = _owner_or_403(request)
-    if forbidden:
-        return forbidden
+    organizer = request.organizer
     try:
         banks = payouts.banks()
     except gateway.GatewayError as exc:

@@ -53,13 +53,25 @@ class AccountRefused(DomainError):
 
 # --- Who may set payout details ------------------------------------------------------------
 def owners_of(organizer) -> list:
-    """The organizer's owners. Until organizer teams land this is the account that owns the
-    organizer profile; then it becomes the team's owner role."""
-    return [organizer.user]
+    """Everyone with the owner role: the account owning the organizer and team owners."""
+    from accounts.models import TeamMember, TeamRole
+
+    team = TeamMember.objects.filter(organizer=organizer, role=TeamRole.OWNER).select_related(
+        "user"
+    )
+    return [organizer.user, *(member.user for member in team)]
 
 
 def is_owner(user, organizer) -> bool:
-    return any(owner.pk == user.pk for owner in owners_of(organizer))
+    """May set payout details (accounts.permissions decides: PAYOUT_DETAILS)."""
+    from accounts import permissions as perms
+
+    membership = perms.membership_for(user)
+    return (
+        membership is not None
+        and membership.organizer.pk == organizer.pk
+        and membership.can(perms.PAYOUT_DETAILS)
+    )
 
 
 # --- Bank accounts ---------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Telling buyers about money coming back: a notice per confirmed refund and one per order of a
 cancelled event, by email and (when Twilio is configured and the order has a phone) SMS.
 
-Each notice is a delivery step (tickets.delivery.run_step: unique per order, channel and kind),
-so a retried or duplicated task never sends it twice. They run in Celery tasks enqueued on
-commit (tickets.tasks), from payments' `refund_confirmed` and events' `event_cancelled`.
+Each notice goes through the delivery outbox (tickets.delivery: the intent is recorded, then
+sent by `run_step`, unique per order, channel and kind, no transaction open while the provider
+answers), so a retried or duplicated task never sends it twice. They run in Celery tasks
+enqueued on commit (tickets.tasks), from payments' `refund_confirmed` and events'
+`event_cancelled`.
 """
 
 from datetime import date, timedelta
@@ -62,6 +64,7 @@ def send_refund_notice(*, refund_id: int, channel: str):
                 template="refund_notice",
                 context=context,
             ),
+            resume=delivery._resume_email,
         )
     body = (
         f"getiickets: {context['amount']} refunded for {order.event.title} (order "
@@ -71,11 +74,21 @@ def send_refund_notice(*, refund_id: int, channel: str):
     return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=body)
 
 
+def _intend(order_id: int, kind: str) -> None:
+    """Write the notice into the delivery outbox before it is sent (tickets.delivery)."""
+    for channel in ("email", "sms"):
+        delivery.record_intent(order_id=order_id, channel=channel, kind=kind)
+
+
 def on_refund_confirmed(sender=None, refund_id=None, **kwargs):
     from tickets import tasks
 
-    if refund_id is not None:
-        transaction.on_commit(lambda: tasks.notify_refund.delay(refund_id))
+    if refund_id is None:
+        return
+    _intend(
+        Refund.objects.values_list("order_id", flat=True).get(pk=refund_id), f"refund-{refund_id}"
+    )
+    transaction.on_commit(lambda: tasks.notify_refund.delay(refund_id))
 
 
 # --- Event cancelled -----------------------------------------------------------------------
@@ -114,6 +127,7 @@ def send_cancellation_notice(*, order_id: int, channel: str):
                 template="event_cancelled",
                 context=context,
             ),
+            resume=delivery._resume_email,
         )
     money = (
         f" Your {context['amount']} is being refunded; expect it by "

@@ -15,6 +15,7 @@ SECTIONS = [
     ("Create event", "organizer:event_create", perms.MANAGE_EVENTS, "create"),
     ("Promo codes", "organizer:promo_codes", perms.MANAGE_PROMO_CODES, "promo_codes"),
     ("Check-in", "organizer:check_in_home", perms.CHECK_IN, "check_in"),
+    ("Money", "payments:money", perms.VIEW_MONEY, "money"),
     ("Payout details", "organizer:payout_details", perms.PAYOUT_DETAILS, "payout"),
     ("Team", "organizer:team", perms.MANAGE_TEAM, "team"),
     ("API tokens", "organizer:api_tokens", perms.API_TOKENS, "api_tokens"),
@@ -52,6 +53,7 @@ CURRENT_BY_PATH = [
     ("/organizer/promo-codes", "promo_codes"),
     ("/organizer/check-in", "check_in"),
     ("/organizer/payout-details", "payout"),
+    ("/organizer/money", "money"),
     ("/organizer/team", "team"),
     ("/organizer/api-tokens", "api_tokens"),
 ]

@@ -21,9 +21,9 @@ from tests.organizer.conftest import sign_in_as_organizer
 pytestmark = pytest.mark.django_db
 
 # What a role may open, stated here independently of the code: owners everything; managers
-# all but the team and payout details; door staff only the check-in screens (scanning) and
-# their own API tokens.
-OWNER_ONLY = {"team", "team_revoke", "team_remove", "payout_details"}
+# all but the team and payout details (and the verified payout account); door staff only
+# the check-in screens (scanning) and their own API tokens.
+OWNER_ONLY = {"team", "team_revoke", "team_remove", "payout_details", "payout_account"}
 DOOR_STAFF_MAY = {
     "check_in_home",
     "check_in",

@@ -14,13 +14,20 @@ from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import TeamMember, TeamRole
 from events.models import Event
 from orders.models import Order
 from payments import payouts, services
 from payments.models import LedgerEntry, Payout, PayoutAccount, Refund, SandboxTransfer
 from payments.webhooks import sign
 from tests.checkout_helpers import order_for, sandbox_choose
-from tests.factories import PASSWORD, EventFactory, PromoCodeFactory, TicketTypeFactory
+from tests.factories import (
+    PASSWORD,
+    EventFactory,
+    PromoCodeFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
 from tests.payments.test_races import run_together
 
 pytestmark = [pytest.mark.needs_services, pytest.mark.django_db(transaction=True)]
@@ -303,6 +310,8 @@ def test_the_owner_verifies_a_bank_account_after_signing_in_again(
     sandbox, event, client, mailoutbox
 ):
     organizer = event.organizer
+    co_owner = UserFactory()
+    TeamMember.objects.create(organizer=organizer, user=co_owner, role=TeamRole.OWNER)
     organizer_client(client, organizer)
     url = reverse("payments:payout_account")
     form = {"bank_code": "058", "account_number": GOOD, "action": "resolve"}
@@ -321,9 +330,9 @@ def test_the_owner_verifies_a_bank_account_after_signing_in_again(
     account = PayoutAccount.objects.get(organizer=organizer)
     assert (account.account_name, account.bank_name) == (name, "Guaranty Trust Bank")
     assert account.recipient_code.startswith("RCP_")
-    assert [m.to for m in mailoutbox if "Payout account changed" in m.subject] == [
-        [organizer.user.email]
-    ]
+    assert sorted(m.to[0] for m in mailoutbox if "Payout account changed" in m.subject) == (
+        sorted([organizer.user.email, co_owner.email])
+    )
 
     bad = client.post(url, {"bank_code": "058", "account_number": "12ab", "action": "resolve"})
     assert bad.status_code == 400
