@@ -86,7 +86,7 @@ def _cell(text: str) -> str:
 
 
 @organizer_permission(perms.PAYOUT_DETAILS)  # owners only
-@reauthentication_required(allow_get=True)
+@reauthentication_required  # a fresh sign-in even to look
 @require_http_methods(["GET", "POST"])
 def payout_account(request):
     """Choose the bank, type the number, see the name the bank holds, confirm. Changing it
@@ -116,6 +116,7 @@ def payout_account(request):
                         user=request.user,
                         bank_code=details["bank_code"],
                         account_number=details["account_number"],
+                        confirmed_name=request.POST.get("resolved_name", ""),
                     )
                     messages.success(request, f"Payouts now go to {payouts.masked(account)}.")
                     return redirect("payments:money")

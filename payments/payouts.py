@@ -99,12 +99,17 @@ def resolve_account(*, bank_code: str, account_number: str) -> str:
         raise AccountRefused(f"We could not verify that account: {exc}") from exc
 
 
-def set_payout_account(*, organizer, user, bank_code: str, account_number: str) -> PayoutAccount:
+def set_payout_account(
+    *, organizer, user, bank_code: str, account_number: str, confirmed_name: str | None = None
+) -> PayoutAccount:
     """The owner confirmed the resolved name: create the Paystack recipient (no transaction
-    open), then save the account and tell every owner."""
+    open), then save the account and tell every owner. `confirmed_name` is the name the owner
+    saw; if the bank now answers another (the number was changed), nothing is saved."""
     if not is_owner(user, organizer):
         raise AccountRefused("Only an owner of the organizer can change payout details.")
     name = resolve_account(bank_code=bank_code, account_number=account_number)
+    if confirmed_name is not None and confirmed_name != name:
+        raise AccountRefused(f"That account belongs to {name}. Check it and confirm again.")
     try:
         code = gateway.create_recipient(
             name=name, account_number=account_number, bank_code=bank_code
@@ -214,6 +219,8 @@ def record_refund(*, refund_id: int) -> None:
     buyer-paid service fee: the platform returns that itself."""
     refund = Refund.objects.select_related("order", "order__event").get(pk=refund_id)
     order = refund.order
+    if not LedgerEntry.objects.filter(order=order, kind=K.SALE).exists():
+        return  # never sold (a late payment refunded at once): nothing of it was credited
     tickets_part = order.total_kobo - order.fee_kobo
     after = order.refunded_kobo
     before = after - refund.amount_kobo
@@ -428,9 +435,6 @@ def _enqueue_send(payout_id: int) -> None:
     from payments.tasks import send_payout
 
     send_payout.delay(payout_id)
-
-
-STALE_SENDING = timedelta(minutes=10)
 
 
 def send_payout(*, payout_id: int) -> Payout:

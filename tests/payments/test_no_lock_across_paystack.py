@@ -103,3 +103,42 @@ def test_any_paystack_call_inside_a_transaction_is_refused_before_it_leaves(pays
     with pytest.raises(CalledInsideTransaction), transaction.atomic():
         gateway.verify("GT-ANY")
     assert paystack.requests == []
+
+
+@pytest.mark.needs_services
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_verifying_a_bank_account_and_paying_out_hold_no_transaction_while_paystack_answers(
+    paystack,
+):
+    from events.models import Event
+    from payments import payouts
+    from payments.models import Payout, PayoutAccount
+
+    order = order_for()
+    services.start_payment(order=order)
+    paystack.succeed(order.reference)
+    assert services.confirm(reference=order.reference, source="callback")[0] == "applied"
+    organizer = order.event.organizer
+    Event.objects.filter(pk=order.event_id).update(
+        starts_at=timezone.now() - timedelta(days=11), ends_at=timezone.now() - timedelta(days=10)
+    )
+
+    account = payouts.set_payout_account(
+        organizer=organizer, user=organizer.user, bank_code="058", account_number="0123456789"
+    )
+    assert (account.account_name, account.recipient_code) == (
+        "ADAEZE NGOZI OKONKWO",
+        "RCP_00000001",
+    )
+    payout = payouts.start_payout(organizer=organizer, source="job")
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PENDING  # until the signed transfer.success arrives
+    assert paystack.transfers[payout.reference]["amount"] == payout.amount_kobo
+    assert payout.amount_kobo == order.total_kobo - order.fee_kobo
+    # A retry after a crash between the claim and the answer asks Paystack first.
+    Payout.objects.filter(pk=payout.pk).update(status=Payout.Status.SENDING)
+    assert payouts.send_payout(payout_id=payout.pk).status == Payout.Status.PENDING
+    assert len(paystack.transfers) == 1
+    assert PayoutAccount.objects.get(organizer=organizer).is_verified
+    assert paystack.findings == []

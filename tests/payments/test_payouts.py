@@ -325,7 +325,13 @@ def test_the_owner_verifies_a_bank_account_after_signing_in_again(
     assert name and name in page.content.decode()
     assert not PayoutAccount.objects.filter(organizer=organizer).exclude(recipient_code="")
 
-    page = client.post(url, {**form, "action": "confirm"})
+    # A number changed after the look-up is not saved under the name the owner saw.
+    other = client.post(
+        url, {**form, "account_number": "0123456780", "action": "confirm", "resolved_name": name}
+    )
+    assert other.status_code == 400
+    assert not PayoutAccount.objects.filter(organizer=organizer).exclude(recipient_code="")
+    page = client.post(url, {**form, "action": "confirm", "resolved_name": name})
     assert page.status_code == 302
     account = PayoutAccount.objects.get(organizer=organizer)
     assert (account.account_name, account.bank_name) == (name, "Guaranty Trust Bank")
@@ -367,3 +373,18 @@ def test_the_money_page_shows_the_figures(sold, event, client):
     assert f"₦{gross / 100:,.2f}" in html
     assert "Add a bank account" in html
     assert Refund.objects.count() == 0
+
+
+def test_a_late_payment_refunded_at_once_never_touches_the_organizers_money(sandbox, event):
+    from tests.checkout_helpers import hold_for
+    from tests.payments.test_late_payment_and_refunds import lapse
+
+    ticket_type = TicketTypeFactory(event=event, capacity=1)
+    order = order_for(ticket_type=ticket_type, quantity=1)
+    url = services.start_payment(order=order)
+    lapse(order)
+    hold_for(buyer=UserFactory(), ticket_type=ticket_type, quantity=1)  # the ticket went
+    sandbox_choose(url, "pay")
+    order.refresh_from_db()
+    assert order.status == Order.Status.REFUNDED
+    assert not LedgerEntry.objects.filter(organizer=event.organizer).exists()

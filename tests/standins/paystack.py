@@ -1,5 +1,6 @@
-"""Stand-in for Paystack's API (transaction/initialize, transaction/verify, refund), the way
-paystackapi calls it, on 127.0.0.1.
+"""Stand-in for Paystack's API (transaction/initialize, transaction/verify, refund, and for
+payouts bank, bank/resolve, transferrecipient, transfer, transfer/verify), the way paystackapi
+calls it, on 127.0.0.1.
 
 Like Paystack it checks the Bearer key and refuses a second transaction with a reference it
 already has ("Duplicate Transaction Reference"). While answering each call it looks at the
@@ -11,6 +12,7 @@ UPDATE from its own connection). `initialized` lists every reference a transacti
 import json
 import re
 import secrets
+from urllib.parse import parse_qs, urlsplit
 
 from tests.standins.http import JsonHandler, Standin, TransactionProbe
 
@@ -82,12 +84,104 @@ class PaystackHandler(JsonHandler):
                     },
                 },
             )
+        if path == "/transferrecipient":
+            with standin.lock:
+                standin.requests.append(("transferrecipient", str(payload.get("account_number"))))
+                code = f"RCP_{len(standin.recipients) + 1:08d}"
+                standin.recipients[code] = payload
+            return self.reply(
+                201,
+                {
+                    "status": True,
+                    "message": "Transfer recipient created successfully",
+                    "data": {
+                        "active": True,
+                        "currency": "NGN",
+                        "domain": "test",
+                        "name": payload.get("name"),
+                        "recipient_code": code,
+                        "type": "nuban",
+                        "details": {
+                            "account_number": payload.get("account_number"),
+                            "account_name": payload.get("name"),
+                            "bank_code": payload.get("bank_code"),
+                        },
+                    },
+                },
+            )
+        if path == "/transfer":
+            reference = str(payload.get("reference") or "")
+            with standin.lock:
+                standin.requests.append(("transfer", reference))
+                if reference in standin.transfers:
+                    return self.reply(
+                        400, {"status": False, "message": "Duplicate Transfer Reference"}
+                    )
+                transfer = {
+                    "reference": reference,
+                    "amount": int(payload.get("amount") or 0),
+                    "currency": "NGN",
+                    "source": "balance",
+                    "reason": payload.get("reason") or "",
+                    "recipient": payload.get("recipient"),
+                    "status": "pending",
+                    "transfer_code": f"TRF_{len(standin.transfers) + 1:08d}",
+                }
+                standin.transfers[reference] = transfer
+            return self.reply(
+                200, {"status": True, "message": "Transfer has been queued", "data": transfer}
+            )
         return self.reply(404, {"status": False, "message": "Not found"})
+
+    def _replied(self, status: int, payload) -> bool:
+        self.reply(status, payload)
+        return True
+
+    def _get_payouts(self, path: str, query: dict):
+        standin: PaystackStandin = self.standin
+        if path == "/bank":
+            banks = [
+                {"name": name, "code": code, "slug": code, "active": True, "type": "nuban"}
+                for code, name in standin.banks.items()
+            ]
+            return self._replied(200, {"status": True, "message": "Banks retrieved", "data": banks})
+        if path == "/bank/resolve":
+            number = query.get("account_number", [""])[0]
+            name = standin.account_names.get(number)
+            if name is None or query.get("bank_code", [""])[0] not in standin.banks:
+                return self._replied(
+                    422, {"status": False, "message": "Could not resolve account name."}
+                )
+            return self._replied(
+                200,
+                {
+                    "status": True,
+                    "message": "Account number resolved",
+                    "data": {"account_number": number, "account_name": name, "bank_id": 9},
+                },
+            )
+        match = re.fullmatch(r"/transfer/verify/(.+)", path)
+        if match:
+            transfer = standin.transfers.get(match.group(1))
+            if transfer is None:
+                return self._replied(404, {"status": False, "message": "Transfer not found"})
+            return self._replied(
+                200, {"status": True, "message": "Transfer retrieved", "data": transfer}
+            )
+        return None
 
     def do_GET(self):
         standin: PaystackStandin = self.standin
         if not self._authorised():
             return self.reply(401, {"status": False, "message": "Invalid key"})
+        parsed = urlsplit(self.path)
+        if not parsed.path.startswith("/transaction/"):
+            standin.probe.check(f"GET {parsed.path}")
+            with standin.lock:
+                standin.requests.append(("get", parsed.path))
+            if self._get_payouts(parsed.path.rstrip("/"), parse_qs(parsed.query)) is None:
+                self.reply(404, {"status": False, "message": "Not found"})
+            return None
         match = re.fullmatch(r"/transaction/verify/(.+)", self.path)
         if not match:
             return self.reply(404, {"status": False, "message": "Not found"})
@@ -112,6 +206,10 @@ class PaystackStandin(Standin):
         self.initialized: list[str] = []
         self.requests: list[tuple[str, str]] = []
         self.refunds: list[tuple[str, int]] = []
+        self.banks = {"058": "Guaranty Trust Bank", "044": "Access Bank"}
+        self.account_names = {"0123456789": "ADAEZE NGOZI OKONKWO"}
+        self.recipients: dict[str, dict] = {}
+        self.transfers: dict[str, dict] = {}
 
     @property
     def findings(self) -> list[str]:
