@@ -19,6 +19,10 @@ UNDELETABLE = {
     "orders.orderevent",
     "payments.payment",
     "payments.refund",
+    "payments.rejectedcharge",
+    "payments.payout",
+    "payments.ledgerentry",
+    "payments.payoutaccount",
     "tickets.ticket",
     "tickets.checkin",
 }
