@@ -12,7 +12,7 @@ class OrderItemInline(admin.TabularInline):
     model = OrderItem
     extra = 0
     can_delete = False
-    readonly_fields = ["ticket_type", "seat", "unit_price_kobo", "attendee_name"]
+    readonly_fields = ["ticket_type", "seat", "unit_price_kobo", "paid_kobo", "attendee_name"]
 
 
 class OrderEventInline(admin.TabularInline):
@@ -93,7 +93,7 @@ def _confirm(modeladmin, request, queryset, *, action, title, rows, button, warn
 def _refundable_kobo(order) -> int:
     from payments import services as payments
 
-    return max(order.total_kobo - order.refunded_kobo - payments.pending_refund_kobo(order), 0)
+    return max(payments.refundable_kobo(order), 0)
 
 
 @admin.action(description="Refund in full through Paystack…")

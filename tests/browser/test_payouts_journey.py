@@ -28,11 +28,12 @@ pytestmark = [
 sandbox = checkout_helpers.sandbox  # the fixture: the sandbox on the live server
 
 
-def as_organizer(page_factory, live_server, user):
+def signed_in(page_factory, live_server, user, role="organizer"):
     client = Client()
     client.force_login(user)
     session = client.session
-    session["active_role"] = "organizer"
+    if role:
+        session["active_role"] = role
     session.save()
     page = page_factory(DESKTOP)
     page.context.add_cookies(
@@ -60,7 +61,7 @@ def test_owner_verifies_a_bank_account_gets_paid_out_and_downloads_the_statement
         order.refresh_from_db()
         orders.append(order)
     net = sum(o.total_kobo - o.fee_kobo for o in orders)
-    page = as_organizer(page_factory, sandbox, organizer.user)
+    page = signed_in(page_factory, sandbox, organizer.user)
 
     page.goto(f"{sandbox.url}/organizer/money")
     assert page.get_by_test_id("next-payout").inner_text() == "Add a bank account"
@@ -87,11 +88,7 @@ def test_owner_verifies_a_bank_account_gets_paid_out_and_downloads_the_statement
         starts_at=timezone.now() - timedelta(days=5), ends_at=timezone.now() - timedelta(days=4)
     )
     staff = UserFactory(is_staff=True, is_superuser=True)
-    admin = page_factory(DESKTOP)
-    admin.goto(f"{sandbox.url}/admin/login/")
-    admin.get_by_label("Email").fill(staff.email)
-    admin.get_by_label("Password").fill(PASSWORD)
-    admin.get_by_role("button", name="Log in").click()
+    admin = signed_in(page_factory, sandbox, staff, role=None)
     admin.goto(f"{sandbox.url}/admin/payments/payoutaccount/")
     assert f"₦{net / 100:,.2f}" in admin.content()
     admin.locator("input[name=_selected_action]").first.check()
