@@ -3,7 +3,8 @@
 - amounts are shown in naira: a `*_kobo` column or read-only field reads "₦97,907.50", never
   "9790750" (a `*_kobo` field staff may edit stays editable, labelled in kobo);
 - records of money and admission (orders and their items and log, payments, refunds, tickets,
-  check-ins) are never deleted here: cancelling and refunding are the actions.
+  check-ins) are never deleted or added here, nor edited inside another record's page:
+  cancelling and refunding are the actions.
 
 One place for the rules, so an admin added later follows them without remembering to.
 """
@@ -50,10 +51,24 @@ def _naira_display(field):
 class StaffRules:
     """Mixed into every registered ModelAdmin and its inlines (see StaffAdminSite)."""
 
+    def _is_record(self) -> bool:
+        return self.model._meta.label_lower in UNDELETABLE
+
     def has_delete_permission(self, request, obj=None):
-        if self.model._meta.label_lower in UNDELETABLE:
+        if self._is_record():
             return False
         return super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        if self._is_record():
+            return False
+        return super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        # Shown inside an order's page, a payment or an item is read, never edited.
+        if self._is_record() and isinstance(self, admin.options.InlineModelAdmin):
+            return False
+        return super().has_change_permission(request, obj)
 
     def _as_naira(self, names):
         kobo = _kobo_fields(self.model)

@@ -93,3 +93,11 @@ def test_the_order_page_shows_its_whole_timeline(admin_client, order):
         "email tickets",
     ):
         assert seen in timeline, seen
+
+
+def test_records_are_not_added_by_hand_nor_edited_inside_an_order(admin_client, order):
+    for model in ("orders/order", "payments/payment", "payments/refund"):
+        assert admin_client.get(f"/admin/{model}/add/").status_code == 403
+    html = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
+    assert 'name="items-0-refunded_at_0"' not in html  # the item's refund time is read only
+    assert 'name="items-MAX_NUM_FORMS" value="0"' in html  # no "add another" row
