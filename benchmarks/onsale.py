@@ -665,7 +665,7 @@ def main(argv=None) -> int:
         help="crowd: issue 20's 10,000 buyers with the waiting room on, then off; holds: the "
         "older bare-page hold rush (a regression figure)",
     )
-    parser.add_argument("--buyers", type=int, default=2000)
+    parser.add_argument("--buyers", type=int, help="default 10,000 (crowd), 2,000 (holds)")
     parser.add_argument("--arrival-seconds", type=float, default=10.0)
     parser.add_argument("--admissions-per-minute", type=int, default=6000)
     parser.add_argument("--poll-seconds", type=float, default=2.0)
@@ -680,6 +680,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     args = parser.parse_args(argv)
+    args.buyers = args.buyers or (10_000 if args.scenario == "crowd" else 2000)
     for url in (args.database_url, args.redis_url):
         if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"loopback only: {url}")
