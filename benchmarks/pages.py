@@ -82,7 +82,9 @@ def seed(events: int, big_orders: int) -> dict:
     ]
 
     def organizer(name):
-        user = user_model.objects.create(email=f"{name}@bench.ng", full_name=name, password="!")
+        user = user_model.objects.create(
+            email=f"{name}@bench.ng", full_name=name, phone="+2348031234567", password="!"
+        )
         return user, Organizer.objects.create(user=user, name=name, slug=name)
 
     catalogue_user, catalogue_org = organizer("catalogue")
@@ -139,7 +141,10 @@ def seed(events: int, big_orders: int) -> dict:
 
     def buyer_with(tickets: int):
         buyer = user_model.objects.create(
-            email=f"buyer{tickets}@bench.ng", full_name="Ada Obi", password="!"
+            email=f"buyer{tickets}@bench.ng",
+            full_name="Ada Obi",
+            phone="+2348031234567",
+            password="!",
         )
         for n in range(tickets // 2):  # orders of 2 tickets across upcoming events
             event = created[(n * 37) % len(created)]
@@ -216,7 +221,8 @@ async def load(base, path, *, session=None, total=400, connections=16):
                 statuses[response.status] = statuses.get(response.status, 0) + 1
             latencies.append(time.perf_counter() - t0)
 
-        await one()  # warm
+        for _ in range(connections):  # warm: every server worker has served the page
+            await one()
         latencies.clear()
         statuses.clear()
 
