@@ -32,6 +32,7 @@ from paystackapi.transaction import Transaction
 from paystackapi.transfer import Transfer
 from paystackapi.trecipient import TransferRecipient
 from paystackapi.verification import Verification
+from urllib3.exceptions import NewConnectionError
 
 from getiickets.external import ensure_outside_transaction
 
@@ -42,6 +43,11 @@ CHANNELS = ["card", "bank", "ussd", "bank_transfer"]
 
 class GatewayError(Exception):
     """Paystack could not be reached or refused the request."""
+
+
+class GatewayUnreachable(GatewayError):
+    """Sent but not answered (a read timeout, a dropped connection): Paystack may or may
+    not have acted on it."""
 
 
 class DuplicateReference(GatewayError):
@@ -93,6 +99,14 @@ def reset() -> None:
         PayStackBase._shared_state.pop("requests", None)
 
 
+def _never_sent(exc) -> bool:
+    """The request cannot have reached Paystack (no connection was made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
+
+
 def _call(fn, *args, **kwargs) -> dict:
     ensure_outside_transaction("Paystack")
     _configure()
@@ -100,7 +114,8 @@ def _call(fn, *args, **kwargs) -> dict:
         answer = fn(*args, **kwargs)
     except (requests.RequestException, ValueError) as exc:  # ValueError: a non-JSON body
         log.warning("paystack call failed", extra={"error": str(exc)})
-        raise GatewayError("Paystack could not be reached. Please try again.") from exc
+        error = GatewayError if _never_sent(exc) else GatewayUnreachable
+        raise error("Paystack could not be reached. Please try again.") from exc
     if not isinstance(answer, dict) or not answer.get("status"):
         message = answer.get("message") if isinstance(answer, dict) else ""
         if "duplicate transaction reference" in str(message).lower():

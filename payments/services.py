@@ -305,6 +305,18 @@ def _create_refund(*, order: Order, amount_kobo: int, items=(), **fields) -> Ref
     return refund
 
 
+UNANSWERED_REFUND = (
+    "Paystack did not answer. The refund is kept as being sent and its amount reserved "
+    "until staff have checked it with Paystack, so it cannot go out twice."
+)
+
+
+class RefundUnconfirmed(RefundRefused):
+    """Paystack did not answer a refund; it may have been made, so it is not retried."""
+
+    status_code = 503
+
+
 def fail_refund(*, refund_id: int, failure: str) -> bool:
     """Paystack will not make this refund: mark it failed and free its amount, once."""
     with transaction.atomic():
@@ -374,8 +386,11 @@ def request_refund(
         )
     try:
         send_refund(refund_id=refund.pk)
+    except gateway.GatewayUnreachable:
+        # Paystack may have taken it: keep the amount reserved until staff have checked.
+        raise RefundUnconfirmed(UNANSWERED_REFUND) from None
     except gateway.GatewayError as exc:
-        # Asked in person: say so now and free the amount for another try.
+        # Refused, asked in person: say so now and free the amount for another try.
         fail_refund(refund_id=refund.pk, failure=str(exc))
         raise
     refund.refresh_from_db()
@@ -385,8 +400,9 @@ def request_refund(
 def send_refund(*, refund_id: int) -> Refund:
     """Call Paystack's refund API for a requested refund, once: claim it (requested → sending)
     in one statement, call Paystack with no transaction open, record the answer. A refusal
-    puts it back to `requested` for the retry; a process dying after the claim leaves it
-    `sending` for staff to look at, so money is never sent back twice."""
+    puts it back to `requested` for the retry; no answer (a timeout, a dropped connection:
+    Paystack may have made it) or a process dying after the claim leaves it `sending`, its
+    amount still reserved, for staff to check with Paystack, so money is never sent twice."""
     if not Refund.objects.filter(pk=refund_id, status=Refund.Status.REQUESTED).update(
         status=Refund.Status.SENDING
     ):
@@ -394,6 +410,11 @@ def send_refund(*, refund_id: int) -> Refund:
     refund = Refund.objects.select_related("order").get(pk=refund_id)
     try:
         result = gateway.refund(reference=refund.order.reference, amount_kobo=refund.amount_kobo)
+    except gateway.GatewayUnreachable:
+        Refund.objects.filter(pk=refund_id, status=Refund.Status.SENDING).update(
+            failure=UNANSWERED_REFUND
+        )
+        raise
     except gateway.GatewayError as exc:
         Refund.objects.filter(pk=refund_id, status=Refund.Status.SENDING).update(
             status=Refund.Status.REQUESTED, failure=str(exc)[:255]

@@ -180,3 +180,29 @@ def test_a_failed_refund_frees_its_amount(sandbox, settings):
     assert services.request_refund(order=order, amount_kobo=None, source="staff").amount_kobo == (
         order.total_kobo
     )
+
+
+def test_a_refund_paystack_did_not_answer_keeps_its_amount_so_it_never_goes_out_twice(
+    sandbox, settings
+):
+    import socket
+
+    from payments import gateway
+
+    order = pay(order_for(quantity=1))
+    silent = socket.socket()  # takes the connection, never answers: the refund may be made
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    settings.PAYSTACK_BASE_URL = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    settings.PAYSTACK_TIMEOUT_SECONDS = 0.5
+    gateway.reset()
+    with pytest.raises(services.RefundUnconfirmed):
+        services.request_refund(order=order, amount_kobo=None, source="organizer")
+    silent.close()
+    refund = Refund.objects.get()
+    assert refund.status == Refund.Status.SENDING  # for staff to check with Paystack
+    with pytest.raises(services.RefundRefused):  # the amount is still reserved
+        services.request_refund(order=order, amount_kobo=None, source="organizer")
+    services.send_refund(refund_id=refund.pk)  # a retry of the job sends nothing
+    assert Refund.objects.count() == 1
+    assert Refund.objects.get().status == Refund.Status.SENDING
