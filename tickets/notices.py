@@ -37,6 +37,22 @@ def expected_by(start) -> date:
     return day
 
 
+def _send(*, order, channel: str, kind: str, subject: str, template: str, context, sms: str):
+    """One notice on one channel, through the delivery outbox (sent once per order and kind)."""
+    if channel == "email":
+        return delivery.run_step(
+            order_id=order.pk,
+            channel="email",
+            kind=kind,
+            recipient=order.email,
+            action=lambda entry: delivery._send_email(
+                entry=entry, to=order.email, subject=subject, template=template, context=context
+            ),
+            resume=delivery._resume_email,
+        )
+    return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=sms)
+
+
 # --- Refund confirmed ----------------------------------------------------------------------
 def send_refund_notice(*, refund_id: int, channel: str):
     refund = Refund.objects.select_related("order", "order__event").get(pk=refund_id)
@@ -51,27 +67,20 @@ def send_refund_notice(*, refund_id: int, channel: str):
         "whole": order.refunded_kobo >= order.total_kobo,
         "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
     }
-    if channel == "email":
-        return delivery.run_step(
-            order_id=order.pk,
-            channel="email",
-            kind=kind,
-            recipient=order.email,
-            action=lambda entry: delivery._send_email(
-                entry=entry,
-                to=order.email,
-                subject=f"Refund of {context['amount']} for {order.event.title}",
-                template="refund_notice",
-                context=context,
-            ),
-            resume=delivery._resume_email,
-        )
-    body = (
+    sms = (
         f"getiickets: {context['amount']} refunded for {order.event.title} (order "
         f"{order.reference}). Expect it in your account by "
         f"{context['expected_by']:%a %d %b}."
     )
-    return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=body)
+    return _send(
+        order=order,
+        channel=channel,
+        kind=kind,
+        subject=f"Refund of {context['amount']} for {order.event.title}",
+        template="refund_notice",
+        context=context,
+        sms=sms,
+    )
 
 
 def _intend(order_id: int, kind: str) -> None:
@@ -113,30 +122,21 @@ def send_cancellation_notice(*, order_id: int, channel: str):
         "expected_by": expected_by(timezone.now()),
         "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
     }
-    kind = "event-cancelled"
-    if channel == "email":
-        return delivery.run_step(
-            order_id=order.pk,
-            channel="email",
-            kind=kind,
-            recipient=order.email,
-            action=lambda entry: delivery._send_email(
-                entry=entry,
-                to=order.email,
-                subject=f"Cancelled: {order.event.title}",
-                template="event_cancelled",
-                context=context,
-            ),
-            resume=delivery._resume_email,
-        )
     money = (
         f" Your {context['amount']} is being refunded; expect it by "
         f"{context['expected_by']:%a %d %b}."
         if amount
         else ""
     )
-    body = f"getiickets: {order.event.title} is cancelled (order {order.reference}).{money}"
-    return delivery._sms_step(order_id=order.pk, kind=kind, phone=order.phone, body=body)
+    return _send(
+        order=order,
+        channel=channel,
+        kind="event-cancelled",
+        subject=f"Cancelled: {order.event.title}",
+        template="event_cancelled",
+        context=context,
+        sms=f"getiickets: {order.event.title} is cancelled (order {order.reference}).{money}",
+    )
 
 
 def on_event_cancelled(sender=None, event=None, **kwargs):
