@@ -236,8 +236,6 @@ HOLD_GATE_TIMEOUT_SECONDS = env.float("HOLD_GATE_TIMEOUT_SECONDS", default=0.3)
 WAITING_ROOM_ADMISSIONS_PER_MINUTE = env.int("WAITING_ROOM_ADMISSIONS_PER_MINUTE", default=600)
 WAITING_ROOM_PASS_SECONDS = env.int("WAITING_ROOM_PASS_SECONDS", default=900)
 WAITING_ROOM_POLL_SECONDS = env.int("WAITING_ROOM_POLL_SECONDS", default=5)
-# Exposes /bench/ceiling (a bare template page) for benchmarks/onsale.py.
-BENCHMARK_MODE = env.bool("BENCHMARK_MODE", default=False)
 # A waitlist offer holds freed tickets for the buyer alone this long (orders.waitlist).
 WAITLIST_OFFER_MINUTES = env.int("WAITLIST_OFFER_MINUTES", default=30)
 

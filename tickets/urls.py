@@ -10,5 +10,4 @@ urlpatterns = [
     path("events/<slug:slug>/hold-seats", views.hold_seats, name="hold_seats"),
     path("holds/<int:pk>", views.hold_detail, name="hold_detail"),
     path("holds/<int:pk>/release", views.release, name="release"),
-    path("bench/ceiling", views.bench_ceiling, name="bench_ceiling"),
 ]

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -236,10 +235,3 @@ def release(request, pk):
     else:
         messages.info(request, "That reservation had already ended.")
     return redirect(selector.event_url(hold.event))
-
-
-def bench_ceiling(request):
-    """A bare template page with no database, the benchmark's ceiling (BENCHMARK_MODE only)."""
-    if not settings.BENCHMARK_MODE:
-        raise Http404
-    return render(request, "tickets/bench_ceiling.html", {"title": "ceiling"})
