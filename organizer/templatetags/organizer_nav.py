@@ -74,7 +74,9 @@ def organizer_nav(context):
 @register.inclusion_tag("organizer/_event_tabs.html", takes_context=True)
 def event_tabs(context, event, current=""):
     membership = perms.request_membership(context["request"])
-    return {"event": event, "links": _links(membership, EVENT_TABS, current, args=[event.pk])}
+    # A seat map belongs to reserved seating only.
+    tabs = [t for t in EVENT_TABS if t[3] != "seats" or event.is_reserved_seating]
+    return {"event": event, "links": _links(membership, tabs, current, args=[event.pk])}
 
 
 @register.simple_tag(takes_context=True)
