@@ -63,10 +63,11 @@ def festival():
     regular = TicketTypeFactory(event=event, name="Regular", price_kobo=1_500_000, capacity=120)
     vip = TicketTypeFactory(event=event, name="VIP", price_kobo=6_000_000, capacity=20)
     promo = PromoCode.objects.create(organizer=organizer, code="EKO10", kind="percent", value=1000)
-    now = timezone.now()
+    # Noon in Lagos, so the six sales days are the six days before today (Lagos) at any hour.
+    noon = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     people = {}
     for day, (n_regular, n_vip) in enumerate([(3, 0), (5, 1), (2, 0), (8, 2), (4, 1), (9, 3)]):
-        paid_at = now - timedelta(days=6 - day, hours=2)
+        paid_at = noon - timedelta(days=6 - day)
         for i in range(n_regular):
             buyer = UserFactory(full_name=f"Regular Buyer {day}-{i}")
             paid_order_with_tickets(
