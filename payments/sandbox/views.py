@@ -10,6 +10,7 @@ import json
 import logging
 import secrets
 import threading
+from functools import wraps
 
 import requests
 from django.conf import settings
@@ -42,6 +43,20 @@ def _authorised(request) -> bool:
     return secrets.compare_digest(request.headers.get("Authorization", ""), expected)
 
 
+def paystack_api(view):
+    """Paystack's API as the sandbox speaks it: mounted only in sandbox mode, and only for
+    callers sending the secret key (401 otherwise, as Paystack answers)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        _enabled()
+        if not _authorised(request):
+            return _fail("Invalid key", status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _transaction_json(tx: SandboxTransaction) -> dict:
     return {
         "id": tx.pk,
@@ -69,10 +84,8 @@ def _transaction_json(tx: SandboxTransaction) -> dict:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@paystack_api
 def initialize(request):
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     try:
         data = json.loads(request.body or b"{}")
         amount = int(data.get("amount"))
@@ -109,10 +122,8 @@ def initialize(request):
 
 
 @require_GET
+@paystack_api
 def verify(request, reference):
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     tx = SandboxTransaction.objects.filter(reference=reference).first()
     if tx is None:
         return _fail("Transaction reference not found", status=404)
@@ -123,10 +134,8 @@ def verify(request, reference):
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@paystack_api
 def refund(request):
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
@@ -249,10 +258,8 @@ def _bank(code: str):
 
 
 @require_GET
+@paystack_api
 def banks(request):
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     data = [
         {
             "id": i + 1,
@@ -282,10 +289,8 @@ def banks(request):
 
 
 @require_GET
+@paystack_api
 def resolve(request):
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     number = request.GET.get("account_number", "")
     bank = _bank(request.GET.get("bank_code", ""))
     if bank is None or len(number) != 10 or not number.isdigit() or number.startswith("000"):
@@ -329,12 +334,10 @@ def _recipient_json(r) -> dict:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@paystack_api
 def transfer_recipient(request):
     from payments.models import SandboxRecipient
 
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     try:
         data = json.loads(request.body or b"{}")
     except ValueError:
@@ -410,12 +413,10 @@ def _finish_transfer(t) -> None:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@paystack_api
 def transfer(request):
     from payments.models import SandboxRecipient, SandboxTransfer
 
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     try:
         data = json.loads(request.body or b"{}")
         amount = int(data.get("amount"))
@@ -448,12 +449,10 @@ def transfer(request):
 
 
 @require_GET
+@paystack_api
 def transfer_verify(request, reference):
     from payments.models import SandboxTransfer
 
-    _enabled()
-    if not _authorised(request):
-        return _fail("Invalid key", status=401)
     t = SandboxTransfer.objects.filter(reference=reference).first()
     if t is None:
         return _fail("Transfer not found", 404)
