@@ -5,8 +5,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
 
+from getiickets.datetimes import format_when
 from getiickets.models import NewsletterSubscriber, SupportMessage
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _email_staff(support_message: SupportMessage) -> None:
             f"Topic: {m.get_topic_display()}",
             f"Order reference: {m.order_reference or '—'}",
             f"Signed-in account: {m.user.email if m.user else 'not signed in'}",
-            f"Message #{m.pk}, received {timezone.localtime(m.created_at):%d %b %Y, %H:%M} (Lagos)",
+            f"Message #{m.pk}, received {format_when(m.created_at)} (Lagos time)",
             "",
             m.message,
         ]

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from events.models import Event, TicketType
+from getiickets.datetimes import format_when
 from getiickets.errors import DomainError
 from orders.models import WaitlistEntry
 from tickets import inventory as ticket_services
@@ -306,7 +307,7 @@ def notify_offer(*, entry_id: int) -> None:
         to=entry.phone,
         body=(
             f"getiickets: {entry.quantity} ticket(s) for {entry.event.title} are held for you "
-            f"until {deadline:%H:%M}. Pay here: {context['link']}"
+            f"until {format_when(deadline, 'time')}. Pay here: {context['link']}"
         ),
     )
 

@@ -13,6 +13,7 @@ from itertools import count
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from getiickets.datetimes import format_when
 from getiickets.templatetags.money import format_naira
 
 _ids = count(1)
@@ -69,7 +70,7 @@ def _full(value, money: bool) -> str:
 
 def _x_label(x) -> str:
     if isinstance(x, datetime):
-        return x.strftime("%H:%M")
+        return format_when(x, "time")
     if isinstance(x, date):
         return x.strftime("%d %b")
     return str(x)

@@ -28,6 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min, Q, Sum
 from django.utils import timezone
 
+from getiickets.datetimes import format_when
 from getiickets.errors import DomainError
 from getiickets.templatetags.money import format_naira
 from orders.models import Order
@@ -149,7 +150,7 @@ def send_account_notice(*, account_id: int, user_id: int) -> None:
         send_mail(
             f"Payout account changed for {account.organizer.name}",
             f"{who} set the payout account of {account.organizer.name} to {masked(account)} "
-            f"on {timezone.localtime(account.updated_at):%d %b %Y, %H:%M} (Lagos).\n\n"
+            f"on {format_when(account.updated_at)} (Lagos time).\n\n"
             "If this was not you or your team, contact support at once: payouts go to this "
             "account from now on.\n\ngetiickets",
             settings.DEFAULT_FROM_EMAIL,

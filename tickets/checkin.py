@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from events.models import Event
+from getiickets.datetimes import format_when
 from tickets import signing
 from tickets.models import CheckIn, Ticket
 
@@ -81,7 +82,7 @@ def attendee_name(ticket: Ticket) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M:%S on %d %b")
+    return f"{format_when(moment, 'time')} on {format_when(moment, 'date')}"
 
 
 def _load(ticket_id: int, event: Event) -> Ticket | None:

@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from events.models import Event, Seat, TicketType
+from getiickets.datetimes import format_when
 from getiickets.errors import DomainError
 from tickets.inventory import gate
 from tickets.models import Hold, HoldLine, SeatClaim
@@ -137,10 +138,8 @@ def check_ticket_type(ticket_type: TicketType, quantity: int, *, seated: bool = 
     if not ticket_type.is_visible:
         raise InvalidSelection()
     if ticket_type.sales_start and now < ticket_type.sales_start:
-        local = timezone.localtime(ticket_type.sales_start)
-        raise SalesClosed(
-            f"{ticket_type.name} goes on sale on {local:%d %b %Y at %H:%M} (Lagos time)."
-        )
+        opens = format_when(ticket_type.sales_start)
+        raise SalesClosed(f"{ticket_type.name} goes on sale on {opens} (Lagos time).")
     if ticket_type.sales_end and now >= ticket_type.sales_end:
         raise SalesClosed(f"Sales of {ticket_type.name} have ended.")
     if quantity > ticket_type.max_per_order:
