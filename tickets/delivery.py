@@ -320,14 +320,42 @@ def e164(phone: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def why_no_sms(phone: str) -> str:
+    """Why no SMS can go to `phone`, or "" when one can: no number, or no SMS provider."""
+    if not phone:
+        return "not sent: no phone number on the order"
+    if not e164(phone):
+        return "not sent: the order's phone number is not a valid number"
+    if not twilio_configured():
+        return "not sent: no SMS provider (TWILIO_* not set)"
+    return ""
+
+
+def record_sms_intent(*, order_id: int, kind: str, phone: str) -> DeliveryLog:
+    """The SMS's outbox row; written as skipped at once when no SMS can be sent, so the
+    buyer's page and the organizer's delivery log say so instead of "Texting…"."""
+    reason = why_no_sms(phone)
+    entry, created = DeliveryLog.objects.get_or_create(
+        order_id=order_id,
+        channel=DeliveryLog.Channel.SMS,
+        kind=kind,
+        defaults={
+            "recipient": (e164(phone) if phone else None) or phone or "",
+            "state": DeliveryLog.State.SKIPPED if reason else DeliveryLog.State.PENDING,
+            "detail": reason,
+        },
+    )
+    if created and reason:
+        log.warning("sms %s for order %s %s", kind, order_id, reason)
+    return entry
+
+
 def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog:
     to = e164(phone) if phone else None
 
     def action(entry):
-        if not to:
-            raise Skip("no valid phone number on the order")
-        if not twilio_configured():
-            raise Skip("SMS is not configured (TWILIO_* settings)")
+        if reason := why_no_sms(phone):
+            raise Skip(reason)
         message = twilio_client().messages.create(
             to=to, from_=settings.TWILIO_FROM_NUMBER, body=body
         )

@@ -13,13 +13,6 @@ from tickets.models import DeliveryLog
 
 log = logging.getLogger(__name__)
 
-CONFIRMATION_CHANNELS = (
-    DeliveryLog.Channel.PDF,
-    DeliveryLog.Channel.EMAIL,
-    DeliveryLog.Channel.SMS,
-)
-
-
 # Redis broker priorities (0 is served first): a paid order's first message overtakes the
 # orders still waiting to be issued, so a buyer in a burst is not behind the whole backlog.
 URGENT = 0
@@ -51,8 +44,12 @@ def start_fulfilment(order_id: int) -> None:
     """Write the confirmation's outbox rows, then issue the tickets (which sends them)."""
     from tickets import fulfilment_tasks as t
 
-    for channel in CONFIRMATION_CHANNELS:
-        delivery.record_intent(order_id=order_id, channel=channel, kind="confirmation")
+    phone = Order.objects.values_list("phone", flat=True).get(pk=order_id)
+    delivery.record_intent(order_id=order_id, channel=DeliveryLog.Channel.PDF, kind="confirmation")
+    delivery.record_intent(
+        order_id=order_id, channel=DeliveryLog.Channel.EMAIL, kind="confirmation"
+    )
+    delivery.record_sms_intent(order_id=order_id, kind="confirmation", phone=phone)
     dispatch(t.issue_tickets, order_id, priority=NORMAL)
 
 
@@ -120,6 +117,7 @@ def request_resend(*, order: Order) -> str:
     order_id = order.pk
     transaction.on_commit(lambda: dispatch(t.send_confirmation_email, order_id, kind))
     if order.phone:
-        DeliveryLog.objects.create(order=order, channel=DeliveryLog.Channel.SMS, kind=kind)
-        transaction.on_commit(lambda: dispatch(t.send_sms, order_id, kind))
+        sms = delivery.record_sms_intent(order_id=order_id, kind=kind, phone=order.phone)
+        if sms.state == DeliveryLog.State.PENDING:
+            transaction.on_commit(lambda: dispatch(t.send_sms, order_id, kind))
     return kind

@@ -85,8 +85,9 @@ def send_refund_notice(*, refund_id: int, channel: str):
 
 def _intend(order_id: int, kind: str) -> None:
     """Write the notice into the delivery outbox before it is sent (tickets.delivery)."""
-    for channel in ("email", "sms"):
-        delivery.record_intent(order_id=order_id, channel=channel, kind=kind)
+    phone = Order.objects.values_list("phone", flat=True).get(pk=order_id)
+    delivery.record_intent(order_id=order_id, channel="email", kind=kind)
+    delivery.record_sms_intent(order_id=order_id, kind=kind, phone=phone)
 
 
 def on_refund_confirmed(sender=None, refund_id=None, **kwargs):

@@ -155,19 +155,33 @@ def test_exhausted_retries_mark_the_step_failed(order):
     assert order.delivery_logs.get(channel="email").state == "failed"
 
 
-def test_without_twilio_settings_the_sms_is_skipped_with_a_warning(order, caplog, settings):
+def test_without_twilio_settings_the_sms_is_recorded_as_not_sent_with_a_warning(
+    order, caplog, settings
+):
     settings.TWILIO_ACCOUNT_SID = ""
     with caplog.at_level(logging.WARNING, logger="tickets.delivery"):
         run_chain(order)
     log = order.delivery_logs.get(channel="sms")
-    assert log.state == "skipped" and "not configured" in log.detail
-    assert "skipped" in caplog.text
+    assert log.state == "skipped" and log.detail == "not sent: no SMS provider (TWILIO_* not set)"
+    assert log.attempts == 0  # nothing was tried
+    assert "not sent: no SMS provider" in caplog.text
 
 
-def test_an_order_without_a_phone_skips_the_sms(twilio):
+def test_an_order_without_a_phone_records_the_sms_as_not_sent(twilio):
     order = OrderFactory(items=1, phone="", buyer__phone="")
     run_chain(order)
-    assert order.delivery_logs.get(channel="sms").state == "skipped"
+    log = order.delivery_logs.get(channel="sms")
+    assert (log.state, log.detail) == ("skipped", "not sent: no phone number on the order")
+    assert twilio.messages == []
+
+
+def test_the_sms_is_not_sent_when_the_provider_goes_away_after_the_intent(order, twilio, settings):
+    delivery.record_sms_intent(order_id=order.pk, kind="confirmation", phone=order.phone)
+    assert order.delivery_logs.get(channel="sms").state == "pending"
+    settings.TWILIO_ACCOUNT_SID = ""
+    issuing.issue_tickets(order_id=order.pk)
+    log = delivery.send_sms(order_id=order.pk)
+    assert (log.state, log.detail) == ("skipped", "not sent: no SMS provider (TWILIO_* not set)")
     assert twilio.messages == []
 
 

@@ -4,7 +4,7 @@ until the QR codes and the PDF are there, add to calendar, and what was sent whe
 import pytest
 
 from tests.factories import PASSWORD, OrderFactory, UserFactory
-from tickets import fulfilment
+from tickets import delivery, fulfilment
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,14 @@ def test_the_qr_image_is_the_owners_only(signed_in, order, client):
     signed_in.login(email=stranger.email, password=PASSWORD)
     assert signed_in.get(f"/dashboard/tickets/{ticket.pk}/qr.svg").status_code == 404
     assert signed_in.get(f"/dashboard/orders/{order.reference}/passes").status_code == 404
+
+
+def test_without_an_sms_provider_the_page_never_says_texting(signed_in, order, settings):
+    settings.TWILIO_ACCOUNT_SID = ""
+    # What payment writes into the outbox, before any worker has picked the order up.
+    delivery.record_sms_intent(order_id=order.pk, kind="confirmation", phone=order.phone)
+    fragment = signed_in.get(
+        f"/dashboard/orders/{order.reference}/passes", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "No SMS to 0803 123 4567 this time" in fragment
+    assert "Texting" not in fragment
