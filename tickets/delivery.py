@@ -31,8 +31,6 @@ A provider that answers with an error has not taken the message: the row goes ba
 """
 
 import logging
-import os
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -51,7 +49,6 @@ from tickets.models import DeliveryLog, Ticket
 
 log = logging.getLogger(__name__)
 
-PAUSE_ENV = "GT_FULFILMENT_PAUSE"  # test hook: "<channel>:<point>", e.g. "email:after_provider"
 BREVO_KEY_TTL_SECONDS = 15 * 60
 DONE = (DeliveryLog.State.SENT, DeliveryLog.State.SKIPPED, DeliveryLog.State.UNCERTAIN)
 
@@ -66,14 +63,6 @@ class StepInFlight(Exception):  # noqa: N818 - retried by Celery like any transi
 
 class Uncertain(Exception):  # noqa: N818 - a control-flow signal, not an error
     """An interrupted attempt may have sent the message and the provider cannot tell."""
-
-
-def pause(channel: str, point: str) -> None:
-    """A deliberate slow point so a test can SIGKILL a worker at a known instant."""
-    if os.environ.get(PAUSE_ENV) == f"{channel}:{point}":
-        seconds = float(os.environ.get("GT_FULFILMENT_PAUSE_SECONDS", "120"))
-        log.warning("pausing %s seconds at %s:%s (%s)", seconds, channel, point, PAUSE_ENV)
-        time.sleep(seconds)
 
 
 @dataclass
@@ -136,7 +125,6 @@ def run_step(*, order_id: int, channel: str, kind: str, recipient: str, action, 
         ensure_outside_transaction(f"delivery of {channel} {kind}")
         outcome = resume(entry) if (interrupted and resume) else None
         if outcome is None:
-            pause(channel, "before_provider")
             outcome = action(entry)
     except Skip as skip:
         log.warning("%s %s for order %s skipped: %s", channel, kind, order_id, skip)
@@ -151,7 +139,6 @@ def run_step(*, order_id: int, channel: str, kind: str, recipient: str, action, 
         raise
     # From here on the provider has the message: a crash leaves `sending` for the lease to
     # lapse, and the next attempt goes through `resume`.
-    pause(channel, "after_provider")
     return _record(
         entry,
         state=DeliveryLog.State.SENT,

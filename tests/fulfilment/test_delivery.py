@@ -26,6 +26,31 @@ def lease_lapses_at_once(settings):
 
 
 @pytest.fixture
+def dies_after_the_provider_answered(monkeypatch):
+    """The worker dies once the provider has answered, before `sent` is written down."""
+    record = delivery._record
+
+    def record_or_die(entry, **fields):
+        if fields.get("state") == DeliveryLog.State.SENT:
+            raise Crash()
+        return record(entry, **fields)
+
+    monkeypatch.setattr(delivery, "_record", record_or_die)
+    return monkeypatch
+
+
+@pytest.fixture
+def dies_before_calling_twilio(monkeypatch):
+    """The worker dies after claiming the SMS step, before it reaches Twilio."""
+
+    def die():
+        raise Crash()
+
+    monkeypatch.setattr(delivery, "twilio_client", die)
+    return monkeypatch
+
+
+@pytest.fixture
 def order():
     buyer = UserFactory(email="ada@example.ng", phone="+2348031234567", full_name="Ada Obi")
     return OrderFactory(items=2, buyer=buyer, phone="08031234567", event__title="Afro Nation")
@@ -73,22 +98,18 @@ def test_running_the_chain_again_sends_nothing_more(order, brevo, twilio):
 
 
 def test_email_crash_after_brevo_accepted_is_retried_with_the_same_key_and_not_resent(
-    order, brevo, twilio, monkeypatch, lease_lapses_at_once
+    order, brevo, twilio, dies_after_the_provider_answered, lease_lapses_at_once
 ):
     issuing.issue_tickets(order_id=order.pk)  # tickets
     delivery.store_pdf(order_id=order.pk)
 
-    def die_after_provider(channel, point):
-        if (channel, point) == ("email", "after_provider"):
-            raise Crash()
-
-    monkeypatch.setattr(delivery, "pause", die_after_provider)
     with pytest.raises(Crash):
         delivery.send_confirmation_email(order_id=order.pk)
     log = order.delivery_logs.get(channel="email")
     assert (log.state, log.attempts) == ("sending", 1)  # committed before the provider call
+    assert len(brevo.messages) == 1
 
-    monkeypatch.undo()
+    dies_after_the_provider_answered.undo()
     delivery.send_confirmation_email(order_id=order.pk)  # the redelivered task
     assert len(brevo.requests) == 2  # it did ask again, with the same idempotency key...
     assert len(brevo.messages) == 1  # ...so the buyer has one email
@@ -101,18 +122,14 @@ def test_email_crash_after_brevo_accepted_is_retried_with_the_same_key_and_not_r
 
 
 def test_sms_crash_after_twilio_accepted_finds_the_message_instead_of_resending(
-    order, twilio, monkeypatch, lease_lapses_at_once
+    order, twilio, dies_after_the_provider_answered, lease_lapses_at_once
 ):
     issuing.issue_tickets(order_id=order.pk)
 
-    def die_after_provider(channel, point):
-        if (channel, point) == ("sms", "after_provider"):
-            raise Crash()
-
-    monkeypatch.setattr(delivery, "pause", die_after_provider)
     with pytest.raises(Crash):
         delivery.send_sms(order_id=order.pk)
-    monkeypatch.undo()
+    assert len(twilio.messages) == 1
+    dies_after_the_provider_answered.undo()
     log = delivery.send_sms(order_id=order.pk)
     assert len(twilio.messages) == 1 and len(twilio.requests) == 1
     assert log.state == "sent" and log.provider_id == twilio.messages[0]["sid"]
@@ -120,18 +137,14 @@ def test_sms_crash_after_twilio_accepted_finds_the_message_instead_of_resending(
 
 
 def test_sms_crash_before_twilio_was_called_sends_on_retry(
-    order, twilio, monkeypatch, lease_lapses_at_once
+    order, twilio, dies_before_calling_twilio, lease_lapses_at_once
 ):
     issuing.issue_tickets(order_id=order.pk)
 
-    def die_before_provider(channel, point):
-        if (channel, point) == ("sms", "before_provider"):
-            raise Crash()
-
-    monkeypatch.setattr(delivery, "pause", die_before_provider)
     with pytest.raises(Crash):
         delivery.send_sms(order_id=order.pk)
-    monkeypatch.undo()
+    assert order.delivery_logs.get(channel="sms").state == "sending"
+    dies_before_calling_twilio.undo()
     delivery.send_sms(order_id=order.pk)
     assert len(twilio.messages) == 1
 

@@ -40,6 +40,7 @@ class BrevoHandler(JsonHandler):
             if key:
                 standin.by_key[key] = message_id
             standin.messages.append({"messageId": message_id, **payload})
+        standin.wait_if_held()
         return self.reply(201, {"messageId": message_id})
 
 

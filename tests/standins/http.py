@@ -38,6 +38,8 @@ class Standin:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.replies_to_hold = 0
+        self.released = threading.Event()
         handler = type("Handler", (self.handler_class,), {"standin": self})
         self.server = StandinServer(("127.0.0.1", 0), handler)
         self.port = self.server.server_address[1]
@@ -48,7 +50,23 @@ class Standin:
         self.thread.start()
         return self
 
+    def hold_next_reply(self) -> None:
+        """The next accepted message is kept (the recipient gets it) but the answer never
+        comes while the test runs: the caller is stuck after the provider has taken it,
+        the moment a crash test kills the worker."""
+        with self.lock:
+            self.replies_to_hold += 1
+
+    def wait_if_held(self) -> None:
+        """Called by a handler after it has accepted a message, outside the lock."""
+        with self.lock:
+            held = self.replies_to_hold > 0
+            self.replies_to_hold -= held
+        if held:
+            self.released.wait(600)
+
     def __exit__(self, *exc):
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
 

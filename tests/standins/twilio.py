@@ -62,6 +62,7 @@ class TwilioHandler(JsonHandler):
                 )
             message = standin.make_message(form)
             standin.messages.append(message)
+        standin.wait_if_held()
         return self.reply(201, {**message, "status": "queued", "date_sent": None})
 
     def do_GET(self):
