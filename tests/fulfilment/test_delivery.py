@@ -27,16 +27,22 @@ def lease_lapses_at_once(settings):
 
 @pytest.fixture
 def dies_after_the_provider_answered(monkeypatch):
-    """The worker dies once the provider has answered, before `sent` is written down."""
-    record = delivery._record
+    """`dies_after_the_provider_answered(channel)`: from then on the worker dies once that
+    channel's provider has answered, before `sent` is written down (`.undo()` on the result
+    brings a healthy worker back)."""
 
-    def record_or_die(entry, **fields):
-        if fields.get("state") == DeliveryLog.State.SENT:
-            raise Crash()
-        return record(entry, **fields)
+    def arm(channel):
+        record = delivery._record
 
-    monkeypatch.setattr(delivery, "_record", record_or_die)
-    return monkeypatch
+        def record_or_die(entry, **fields):
+            if entry.channel == channel and fields.get("state") == DeliveryLog.State.SENT:
+                raise Crash()
+            return record(entry, **fields)
+
+        monkeypatch.setattr(delivery, "_record", record_or_die)
+        return monkeypatch
+
+    return arm
 
 
 @pytest.fixture
@@ -103,13 +109,14 @@ def test_email_crash_after_brevo_accepted_is_retried_with_the_same_key_and_not_r
     issuing.issue_tickets(order_id=order.pk)  # tickets
     delivery.store_pdf(order_id=order.pk)
 
+    worker = dies_after_the_provider_answered("email")
     with pytest.raises(Crash):
         delivery.send_confirmation_email(order_id=order.pk)
     log = order.delivery_logs.get(channel="email")
     assert (log.state, log.attempts) == ("sending", 1)  # committed before the provider call
     assert len(brevo.messages) == 1
 
-    dies_after_the_provider_answered.undo()
+    worker.undo()
     delivery.send_confirmation_email(order_id=order.pk)  # the redelivered task
     assert len(brevo.requests) == 2  # it did ask again, with the same idempotency key...
     assert len(brevo.messages) == 1  # ...so the buyer has one email
@@ -126,10 +133,11 @@ def test_sms_crash_after_twilio_accepted_finds_the_message_instead_of_resending(
 ):
     issuing.issue_tickets(order_id=order.pk)
 
+    worker = dies_after_the_provider_answered("sms")
     with pytest.raises(Crash):
         delivery.send_sms(order_id=order.pk)
     assert len(twilio.messages) == 1
-    dies_after_the_provider_answered.undo()
+    worker.undo()
     log = delivery.send_sms(order_id=order.pk)
     assert len(twilio.messages) == 1 and len(twilio.requests) == 1
     assert log.state == "sent" and log.provider_id == twilio.messages[0]["sid"]
