@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts import services as accounts_services
 from getiickets.errors import DomainError
+from getiickets.templatetags.money import format_naira
 from orders import pricing
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
 from orders.signals import order_paid, order_refunded
@@ -396,3 +397,49 @@ def apply_refund(
     order_id = order.pk
     transaction.on_commit(lambda: order_refunded.send(sender=Order, order_id=order_id))
     return to
+
+
+# --- Reading an order's story -----------------------------------------------------------
+def order_timeline(order) -> list[dict]:
+    """Everything that happened to an order, oldest first: its state changes (OrderEvent),
+    payments, refunds and ticket deliveries (each read through the order's relations)."""
+    entries = []
+    for e in order.history.select_related("actor"):
+        who = e.actor.email if e.actor else e.source
+        change = f"{e.from_status or 'new'} → {e.to_status}"
+        entries.append(
+            {"at": e.created_at, "what": "Status", "detail": change, "by": who, "note": e.note}
+        )
+    for p in order.payments.all():
+        entries.append(
+            {
+                "at": p.paid_at or p.created_at,
+                "what": "Payment",
+                "detail": f"{format_naira(p.amount_kobo)} {p.get_status_display()} "
+                f"({p.paystack_reference})",
+                "by": p.source,
+                "note": p.note,
+            }
+        )
+    for r in order.refunds.select_related("requested_by"):
+        entries.append(
+            {
+                "at": r.created_at,
+                "what": "Refund",
+                "detail": f"{format_naira(r.amount_kobo)} {r.get_status_display()}",
+                "by": r.requested_by.email if r.requested_by else r.source,
+                "note": r.reason,
+            }
+        )
+    # Deliveries belong to the tickets app (a layer above): reached through the relation.
+    for d in order.delivery_logs.all() if hasattr(order, "delivery_logs") else []:
+        entries.append(
+            {
+                "at": d.sent_at or d.created_at,
+                "what": "Delivery",
+                "detail": f"{d.channel} {d.kind} to {d.recipient}: {d.state}",
+                "by": "",
+                "note": "",
+            }
+        )
+    return sorted(entries, key=lambda e: e["at"])

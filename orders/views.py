@@ -339,11 +339,11 @@ def organizer_order(request, reference):
                 "reason": form.cleaned_data.get("reason", ""),
             }
             try:
-                amount = payments.request_refund(**wanted, preview=True)
-                confirmed = request.POST.get("confirm_kobo")
-                if confirmed != str(amount):
-                    return _confirm_refund(request, order, form, amount, changed=bool(confirmed))
-                refund = payments.request_refund(**{**wanted, "amount_kobo": amount})
+                refund = payments.request_refund(
+                    **wanted, confirm=True, confirmed_kobo=request.POST.get("confirm_kobo")
+                )
+            except payments.RefundToConfirm as ask:
+                return _confirm_refund(request, order, form, ask.amount_kobo, changed=ask.changed)
             except payments.RefundRefused as error:
                 messages.error(request, error.message)
                 status = error.status_code

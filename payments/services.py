@@ -317,6 +317,16 @@ class RefundUnconfirmed(RefundRefused):
     status_code = 503
 
 
+class RefundToConfirm(Exception):  # noqa: N818 - a question for the person asking, not an error
+    """A refund is sent only once the person asking has seen and confirmed its amount: this
+    carries the amount to show, and whether it changed since the amount they confirmed."""
+
+    def __init__(self, amount_kobo: int, *, changed: bool):
+        super().__init__(amount_kobo)
+        self.amount_kobo = amount_kobo
+        self.changed = changed
+
+
 def fail_refund(*, refund_id: int, failure: str) -> bool:
     """Paystack will not make this refund: mark it failed and free its amount, once."""
     with transaction.atomic():
@@ -340,15 +350,17 @@ def request_refund(
     source: str,
     reason: str = "",
     item_ids=(),
-    preview: bool = False,
-) -> Refund | int:
+    confirm: bool = False,
+    confirmed_kobo: str | int | None = None,
+) -> Refund:
     """Ask Paystack to refund `amount_kobo` — None means what the buyer paid for the chosen
     admissions (`item_ids`: price less its share of the discount), or everything left (the
     service fee with it). Never more than was paid for what is refunded. The order changes
     only when Paystack confirms (the API answer says processed, or refund.processed arrives).
 
-    `preview=True` applies the same checks and returns the amount (kobo) that would go back,
-    changing nothing: what the organizer confirms before the refund is sent."""
+    `confirm=True` (an organizer's refund) sends it only if `confirmed_kobo` is the amount
+    that would go back, decided under the order's lock; otherwise RefundToConfirm says the
+    amount to show them, changing nothing."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.status not in (S.PAID, S.PARTIALLY_REFUNDED):
@@ -374,8 +386,8 @@ def request_refund(
                 f"Those tickets were paid {format_naira(paid_for_items)}; "
                 "a refund for them cannot be more."
             )
-        if preview:
-            return amount
+        if confirm and str(confirmed_kobo) != str(amount):
+            raise RefundToConfirm(amount, changed=confirmed_kobo not in (None, ""))
         refund = _create_refund(
             order=order,
             amount_kobo=amount,

@@ -206,3 +206,18 @@ def test_a_refund_paystack_did_not_answer_keeps_its_amount_so_it_never_goes_out_
     services.send_refund(refund_id=refund.pk)  # a retry of the job sends nothing
     assert Refund.objects.count() == 1
     assert Refund.objects.get().status == Refund.Status.SENDING
+
+
+def test_a_refund_goes_out_only_for_the_amount_the_organizer_confirmed(sandbox):
+    order = pay(order_for(ticket_type=TicketTypeFactory(price_kobo=1_000_000, capacity=5)))
+    ask = dict(order=order, amount_kobo=None, source="organizer", confirm=True)
+    with pytest.raises(services.RefundToConfirm) as first:
+        services.request_refund(**ask)
+    assert (first.value.amount_kobo, first.value.changed) == (order.total_kobo, False)
+    with pytest.raises(services.RefundToConfirm) as stale:
+        services.request_refund(**ask, confirmed_kobo=order.total_kobo - 1)
+    assert stale.value.changed is True
+    assert not Refund.objects.exists()  # asking changes nothing
+
+    refund = services.request_refund(**ask, confirmed_kobo=str(order.total_kobo))
+    assert refund.amount_kobo == order.total_kobo
