@@ -21,6 +21,12 @@ class TeamError(DomainError):
     status_code = 409
 
 
+class NotYourTeam(TeamError):
+    """No such invitation or member on your team (another organizer's looks the same)."""
+
+    status_code = 404
+
+
 def _check_events(organizer, role, events) -> list:
     events = list(events or [])
     if any(event.organizer_id != organizer.pk for event in events):
@@ -112,15 +118,20 @@ def accept(*, token: str, user: User) -> TeamMember:
 
 @transaction.atomic
 def revoke(*, organizer, invitation_id: int) -> None:
-    updated = Invitation.objects.filter(
-        organizer=organizer, pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    if not updated:
+    """Withdraw an open invitation of `organizer`'s: the only ownership check (one query)."""
+    ours = Invitation.objects.filter(organizer=organizer, pk=invitation_id)
+    if ours.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    ):
+        return
+    if ours.exists():  # only asked when it failed: say why
         raise TeamError("That invitation is not open.")
+    raise NotYourTeam("That invitation is not one of yours.")
 
 
 @transaction.atomic
 def remove_member(*, organizer, member_id: int) -> None:
+    """Take someone off `organizer`'s team: the only ownership check."""
     deleted, _ = TeamMember.objects.filter(organizer=organizer, pk=member_id).delete()
     if not deleted:
-        raise TeamError("That person is not on your team.")
+        raise NotYourTeam("That person is not on your team.")

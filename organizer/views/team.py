@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -52,9 +53,10 @@ def team_page(request):
 @require_POST
 @organizer_permission(perms.MANAGE_TEAM)
 def revoke_invitation(request, invitation_id):
-    get_object_or_404(Invitation, organizer=request.organizer, pk=invitation_id)
     try:
         team.revoke(organizer=request.organizer, invitation_id=invitation_id)
+    except team.NotYourTeam:
+        raise Http404() from None
     except team.TeamError as exc:
         messages.error(request, exc.message)
     else:
@@ -65,13 +67,11 @@ def revoke_invitation(request, invitation_id):
 @require_POST
 @organizer_permission(perms.MANAGE_TEAM)
 def remove_member(request, member_id):
-    get_object_or_404(TeamMember, organizer=request.organizer, pk=member_id)
     try:
         team.remove_member(organizer=request.organizer, member_id=member_id)
-    except team.TeamError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Removed from your team.")
+    except team.NotYourTeam:
+        raise Http404() from None
+    messages.success(request, "Removed from your team.")
     return redirect("organizer:team")
 
 

@@ -114,3 +114,31 @@ def test_a_mail_provider_that_is_down_delays_the_invitation_but_never_fails_the_
         response = _invite(client, email="late@example.ng", role=TeamRole.MANAGER)
     assert response.status_code == 302
     assert Invitation.objects.filter(organizer=organizer, email="late@example.ng").exists()
+
+
+def test_an_owner_withdraws_an_invitation_and_removes_a_member_of_their_own_team_only(
+    client, organizer, member_factory
+):
+    manager = member_factory(TeamRole.MANAGER)
+    mine = Invitation.objects.create(organizer=organizer, email="new@example.ng", role="manager")
+    theirs_org = EventFactory().organizer
+    theirs = Invitation.objects.create(organizer=theirs_org, email="x@example.ng", role="manager")
+    their_member = TeamMember.objects.create(
+        organizer=theirs_org, user=UserFactory(), role=TeamRole.MANAGER
+    )
+    sign_in_as_organizer(client, organizer.user)
+
+    assert client.post(reverse("organizer:team_revoke", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("organizer:team_remove", args=[their_member.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.revoked_at is None and TeamMember.objects.filter(pk=their_member.pk).exists()
+
+    assert client.post(reverse("organizer:team_revoke", args=[mine.pk])).status_code == 302
+    mine.refresh_from_db()
+    assert mine.revoked_at is not None
+    again = client.post(reverse("organizer:team_revoke", args=[mine.pk]), follow=True)
+    assert "That invitation is not open." in again.content.decode()
+
+    member = TeamMember.objects.get(user=manager)
+    assert client.post(reverse("organizer:team_remove", args=[member.pk])).status_code == 302
+    assert not TeamMember.objects.filter(pk=member.pk).exists()
