@@ -166,6 +166,7 @@ class RefundBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name_plural = "refund batches"
 
     @property
     def done_count(self) -> int:

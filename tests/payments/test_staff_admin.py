@@ -101,3 +101,8 @@ def test_records_are_not_added_by_hand_nor_edited_inside_an_order(admin_client, 
     html = admin_client.get(f"/admin/orders/order/{order.pk}/change/").content.decode()
     assert 'name="items-0-refunded_at_0"' not in html  # the item's refund time is read only
     assert 'name="items-MAX_NUM_FORMS" value="0"' in html  # no "add another" row
+
+
+def test_the_admin_names_refund_batches_in_proper_english(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+    assert "Refund batches" in page and "Refund batchs" not in page
