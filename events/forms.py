@@ -18,6 +18,7 @@ from events.validators import (
     validate_sane_datetime,
 )
 from getiickets import uploads
+from getiickets.templatetags.money import format_naira
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -170,6 +171,8 @@ class NairaField(forms.DecimalField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_value", Decimal(MAX_PRICE_KOBO) / 100)
+        highest = format_naira(int(kwargs["max_value"] * 100))
+        kwargs.setdefault("error_messages", {}).setdefault("max_value", f"At most {highest}.")
         super().__init__(max_digits=12, decimal_places=2, **kwargs)
 
     def to_python(self, value):
@@ -228,7 +231,7 @@ class TicketTypeForm(ModelFieldValidationMixin, forms.ModelForm):
             # The model's field already refuses negatives; the cap keeps it inside the column.
             field = self.fields[name]
             field.max_value = cap
-            field.validators = [*field.validators, MaxValueValidator(cap)]
+            field.validators = [*field.validators, MaxValueValidator(cap, f"At most {cap:,}.")]
             field.widget.attrs.update({"min": "0", "max": str(cap)})
         if not self.instance.event_id:
             self.instance.event = event
@@ -239,7 +242,7 @@ class TicketTypeForm(ModelFieldValidationMixin, forms.ModelForm):
             self.fields["capacity"].help_text = "Set by the seats assigned on the seat map."
         elif self.instance.pk and (self.instance.sold or self.instance.held):
             taken = self.instance.sold + self.instance.held
-            self.fields["capacity"].help_text = f"At least {taken} (already sold or held)."
+            self.fields["capacity"].help_text = f"At least {taken:,} (already sold or held)."
 
     def clean_price_kobo(self):
         price = self.cleaned_data.get("price_kobo")

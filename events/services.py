@@ -299,7 +299,7 @@ def update_ticket_type(*, ticket_type: TicketType, **values) -> TicketType:
     taken = tt.sold + tt.held
     if merged["capacity"] < taken:
         raise CapacityTooLow(
-            f"Capacity can't be lower than the {taken} tickets already sold or held."
+            f"Capacity can't be lower than the {taken:,} tickets already sold or held."
         )
     for field, value in values.items():
         setattr(tt, field, value)
@@ -592,7 +592,7 @@ def sync_capacities(*, event: Event) -> None:
         taken = tt.sold + tt.held
         if wanted < taken:
             raise CapacityTooLow(
-                f"“{tt.name}” would have {wanted} seats but {taken} tickets are already "
+                f"“{tt.name}” would have {wanted:,} seats but {taken:,} tickets are already "
                 "sold or held."
             )
         TicketType.objects.filter(pk=tt.pk).update(capacity=wanted)

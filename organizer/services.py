@@ -217,11 +217,8 @@ def dashboard(*, organizer, pages: dict | None = None) -> Dashboard:
     for event in selling:
         left = event.capacity_total - event.sold_total
         percent = round(100 * event.sold_total / event.capacity_total)
-        board.attention.append(
-            Attention(
-                event, "selling_out", "Sold out" if left <= 0 else f"{percent}% sold — {left} left"
-            )
-        )
+        status = "Sold out" if left <= 0 else f"{percent}% sold — {left:,} left"
+        board.attention.append(Attention(event, "selling_out", status))
     for pk, n in failed.items():
         board.attention.append(
             Attention(

@@ -57,7 +57,7 @@ def analytics(request, event_id):
                 labels=[r["ticket_type"] for r in by_type],
                 values=[r["revenue_kobo"] for r in by_type],
                 money=True,
-                notes=[f"{r['tickets']} sold" for r in by_type],
+                notes=[f"{r['tickets']:,} sold" for r in by_type],
             ),
             "promo_codes": charts.bar_chart(
                 title="Orders per promo code",

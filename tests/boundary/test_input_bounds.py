@@ -107,12 +107,12 @@ def test_check_in_scan_answers_400_to_json_that_is_not_an_object_or_carries_nul(
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("capacity", str(2**63), "less than or equal to 1000000"),
+        ("capacity", str(2**63), "At most 1,000,000."),
         ("capacity", "9" * 10_000, "Enter a whole number"),
         ("price_kobo", str(2**63), "Ensure"),
-        ("price_kobo", "100000000.01", "less than or equal to 100000000"),
-        ("min_per_order", str(2**63), "less than or equal to 100"),
-        ("max_per_order", "40000", "less than or equal to 100"),
+        ("price_kobo", "100000000.01", "At most ₦100,000,000.00."),
+        ("min_per_order", str(2**63), "At most 100."),
+        ("max_per_order", "40000", "At most 100."),
     ],
 )
 def test_ticket_type_numbers_out_of_range_are_refused_with_a_message(

@@ -56,7 +56,7 @@ def test_an_organizer_sees_why_numbers_dates_and_files_are_refused(
     page.get_by_label("Capacity").fill(str(2**63))
     page.get_by_label("Sales start (optional)").fill("0001-01-01T00:00")
     page.locator("form:has(#id_capacity) [type=submit]").click()
-    page.get_by_text("less than or equal to 1000000").wait_for()
+    page.get_by_text("At most 1,000,000.").wait_for()
     assert page.get_by_text("Choose a date between 2000 and 2099.").first.is_visible()
     assert not TicketType.objects.filter(event=event).exists()
     screenshot(page, "input-ticket-type-ranges-desktop")

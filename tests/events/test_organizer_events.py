@@ -318,3 +318,19 @@ def test_switching_to_general_admission_needs_the_seat_map_gone(
     )
     assert response.status_code == 400
     assert "Delete the seat map before switching to general admission." in response.content.decode()
+
+
+def test_capacity_messages_write_numbers_with_thousands_separators(organizer_client, organizer):
+    event = EventFactory(organizer=organizer)
+    tt = TicketTypeFactory(event=event, capacity=20_000)
+    TicketType.objects.filter(pk=tt.pk).update(sold=12_000, held=500)
+    url = reverse("organizer:ticket_type_edit", args=[event.pk, tt.pk])
+    page = organizer_client.get(url).content.decode()
+    assert "At least 12,500 (already sold or held)." in page
+    assert "12,000 sold · 500 held" in page
+    response = organizer_client.post(url, ticket_form_data(capacity="10000"))
+    assert response.status_code == 400
+    assert "lower than the 12,500 tickets already sold or held" in response.content.decode()
+    response = organizer_client.post(url, ticket_form_data(capacity="2000000"))
+    assert response.status_code == 400
+    assert "At most 1,000,000." in response.content.decode()

@@ -71,7 +71,7 @@ class Row:
             return f"On sale from {dateformat.format(start, 'D j M, g:i A')}"
         if self.ended:
             return "Sales ended"
-        return f"Only {self.available} left" if self.low else "Available"
+        return f"Only {self.available:,} left" if self.low else "Available"
 
 
 @dataclass

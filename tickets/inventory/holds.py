@@ -144,7 +144,7 @@ def check_ticket_type(ticket_type: TicketType, quantity: int, *, seated: bool = 
         raise SalesClosed(f"Sales of {ticket_type.name} have ended.")
     if quantity > ticket_type.max_per_order:
         raise LimitExceeded(
-            f"You can buy at most {ticket_type.max_per_order} {ticket_type.name} "
+            f"You can buy at most {ticket_type.max_per_order:,} {ticket_type.name} "
             "tickets in one order."
         )
     if not seated and quantity < ticket_type.min_per_order:
@@ -171,8 +171,8 @@ def _check_account_limit(*, buyer, event: Event, quantity: int) -> None:
     if already + quantity > limit:
         left = max(limit - already, 0)
         raise LimitExceeded(
-            f"One account can buy at most {limit} tickets for this event; "
-            + (f"you can add {left} more." if left else "you have reached that limit.")
+            f"One account can buy at most {limit:,} tickets for this event; "
+            + (f"you can add {left:,} more." if left else "you have reached that limit.")
         )
 
 
