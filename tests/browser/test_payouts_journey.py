@@ -11,12 +11,19 @@ from django.test import Client
 from django.utils import timezone
 
 from events.models import Event
-from payments import services
+from payments import payouts, services
 from payments.models import Payout
 from tests import checkout_helpers
 from tests.checkout_helpers import order_for, sandbox_choose
-from tests.conftest import DESKTOP
-from tests.factories import PASSWORD, EventFactory, OrganizerFactory, TicketTypeFactory, UserFactory
+from tests.conftest import DESKTOP, PHONE
+from tests.factories import (
+    PASSWORD,
+    EventFactory,
+    OrderFactory,
+    OrganizerFactory,
+    TicketTypeFactory,
+    UserFactory,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,14 +35,14 @@ pytestmark = [
 sandbox = checkout_helpers.sandbox  # the fixture: the sandbox on the live server
 
 
-def signed_in(page_factory, live_server, user, role="organizer"):
+def signed_in(page_factory, live_server, user, role="organizer", viewport=DESKTOP):
     client = Client()
     client.force_login(user)
     session = client.session
     if role:
         session["active_role"] = role
     session.save()
-    page = page_factory(DESKTOP)
+    page = page_factory(viewport)
     page.context.add_cookies(
         [
             {
@@ -111,3 +118,29 @@ def test_owner_verifies_a_bank_account_gets_paid_out_and_downloads_the_statement
     rows = list(csv.reader(path.open(encoding="utf-8")))
     assert [r[1] for r in rows[1:]].count("Ticket sale") == 3
     assert rows[-1][1] == "Payout" and rows[-1][-1] == "0.00"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop-1280", "phone"])
+def test_the_money_figures_fit_the_screen_without_scrolling_sideways(
+    live_server, page_factory, screenshot, viewport
+):
+    organizer = OrganizerFactory(name="Eko Sounds")
+    for title in ("Lagos Jazz Night at the Eko Convention Centre, Victoria Island", "Afro Nation"):
+        event = EventFactory(organizer=organizer, title=title)
+        # ₦123,456,789.00 of sales: the widest figures an organizer is likely to see.
+        order = OrderFactory(event=event, subtotal_kobo=12_345_678_900, fee_kobo=0)
+        payouts.record_sale(order_id=order.pk)
+    page = signed_in(page_factory, live_server, organizer.user, viewport=viewport)
+    page.goto(f"{live_server.url}/organizer/money")
+
+    figures = page.get_by_test_id("figures")
+    assert "₦246,913,578.00" in figures.inner_text()
+    wrap = figures.evaluate("t => [t.parentElement.scrollWidth, t.parentElement.clientWidth]")
+    assert wrap[0] <= wrap[1], f"the figures scroll sideways: {wrap}"
+    page_width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert page_width[0] <= page_width[1]
+    pending = figures.locator("tfoot td").last  # the right-most figure: on screen
+    box = pending.bounding_box()
+    assert pending.inner_text() == "₦246,913,578.00"
+    assert box["x"] + box["width"] <= viewport["width"]
+    screenshot(page, f"money-figures-{viewport['width']}")
