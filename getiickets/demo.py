@@ -45,6 +45,7 @@ SEEDERS = [
     "orders.demo.seed_promo_codes",
     "organizer.demo.seed_operations",
     "tickets.demo.seed_fulfilled_order",
+    "payments.demo.seed_ledger",
 ]
 
 

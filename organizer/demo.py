@@ -12,7 +12,14 @@ DEMO_SLUG = "eko-jazz-festival-demo"
 def seed_operations():
     from accounts.models import User
     from events.models import Category, Event, Organizer, TicketType, Venue
-    from orders.models import Order, OrderItem, PromoCode, WaitlistEntry
+    from orders.models import (
+        Order,
+        OrderEvent,
+        OrderItem,
+        PromoCode,
+        PromoRedemption,
+        WaitlistEntry,
+    )
     from tickets import signing
     from tickets.models import CheckIn, Ticket
 
@@ -51,10 +58,12 @@ def seed_operations():
     n = 0
     plan = [(6, 1), (9, 2), (4, 0), (12, 3), (7, 2), (15, 4)]
     for day, (n_regular, n_vip) in enumerate(plan):
-        paid_at = now - timedelta(days=len(plan) - day, hours=3)
         for tt, count in ((regular, n_regular), (vip, n_vip)):
             for i in range(count):
                 n += 1
+                # Placed a few minutes before it was paid, as a buyer at checkout would.
+                paid_at = now - timedelta(days=len(plan) - day, hours=3, minutes=-n)
+                placed_at = paid_at - timedelta(minutes=2 + n % 5)
                 discount = tt.price_kobo // 10 if (tt == regular and i % 4 == 0) else 0
                 fee = 45_000
                 order = Order.objects.create(
@@ -72,11 +81,21 @@ def seed_operations():
                     total_kobo=tt.price_kobo - discount + fee,
                     paid_at=paid_at,
                 )
+                Order.objects.filter(pk=order.pk).update(created_at=placed_at)
+                history = OrderEvent.objects.create(
+                    order=order, from_status="pending", to_status="paid", source="webhook"
+                )
+                OrderEvent.objects.filter(pk=history.pk).update(created_at=paid_at)
+                if discount:  # the code's use, as checkout records it
+                    used = PromoRedemption.objects.create(
+                        promo_code=promo, order=order, buyer=buyer, discount_kobo=discount
+                    )
+                    PromoRedemption.objects.filter(pk=used.pk).update(created_at=placed_at)
                 item = OrderItem.objects.create(
                     order=order,
                     ticket_type=tt,
                     unit_price_kobo=tt.price_kobo,
-                    paid_kobo=order.total_kobo,
+                    paid_kobo=tt.price_kobo - discount,  # the admission's share, not the fee
                 )
                 ticket = Ticket.objects.create(
                     order=order,
@@ -94,6 +113,7 @@ def seed_operations():
                 if n % 5 == 0:
                     CheckIn.objects.create(ticket=ticket, device="Gate A", checked_in_by=user)
                 TicketType.objects.filter(pk=tt.pk).update(sold=F("sold") + 1)
+    PromoCode.objects.filter(pk=promo.pk).update(uses=promo.redemptions.count())
     vip.refresh_from_db()
     if vip.available == 0 and buyer != user:
         WaitlistEntry.objects.get_or_create(

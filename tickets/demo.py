@@ -1,5 +1,6 @@
 """Demo seeding for fulfilment: the demo buyer has tickets to look at on /dashboard/tickets."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.db import transaction
@@ -13,7 +14,7 @@ def seed_fulfilled_order():
     """Give buyer@demo a paid 2-ticket order (once) and fulfil any of their paid orders."""
     from accounts.models import User
     from events.models import Event, TicketType
-    from orders.models import Order, OrderItem
+    from orders.models import Order, OrderEvent, OrderItem
     from tickets import fulfilment
 
     buyer = User.objects.filter(email="buyer@demo.getiickets.ng").first()
@@ -50,6 +51,13 @@ def seed_fulfilled_order():
                 subtotal_kobo=ticket_type.price_kobo * 2,
                 total_kobo=ticket_type.price_kobo * 2,
                 paid_at=timezone.now(),
+            )
+            # Placed a few minutes before it was paid, and its history says so.
+            Order.objects.filter(pk=order.pk).update(
+                created_at=order.paid_at - timedelta(minutes=4)
+            )
+            OrderEvent.objects.create(
+                order=order, from_status="pending", to_status="paid", source="webhook"
             )
             for name in (order.full_name, "Guest"):
                 OrderItem.objects.create(
