@@ -460,8 +460,10 @@ def confirm_refund(*, refund: Refund, source: str) -> bool:
             note=f"refund of {format_naira(refund.amount_kobo)} confirmed ({refund.source})",
             item_ids=list(refund.items.values_list("pk", flat=True)),
         )
-        refund_id = refund.pk
-        transaction.on_commit(lambda: refund_confirmed.send(sender=Refund, refund_id=refund_id))
+        # Inside the transaction: the ledger's refund line and the buyer's notice (its outbox
+        # rows) commit with the refund or not at all; the receivers send nothing themselves
+        # (tickets.notices enqueues the sending on commit).
+        refund_confirmed.send(sender=Refund, refund_id=refund.pk)
     return True
 
 

@@ -2,7 +2,9 @@ from django.dispatch import Signal, receiver
 
 from events.signals import event_cancelled
 
-refund_confirmed = Signal()  # kwargs: refund_id — Paystack confirmed it (sent on commit)
+# kwargs: refund_id — Paystack confirmed it. Sent inside the transaction that applies the
+# refund: a receiver writes its rows in it and defers anything external to on_commit.
+refund_confirmed = Signal()
 
 
 @receiver(event_cancelled)

@@ -91,6 +91,8 @@ def _intend(order_id: int, kind: str) -> None:
 
 
 def on_refund_confirmed(sender=None, refund_id=None, **kwargs):
+    """Inside the refund's transaction: the notice's outbox rows commit with the refund, so a
+    crash after the commit still leaves them to send; the sending waits for the commit."""
     from tickets import tasks
 
     if refund_id is None:
