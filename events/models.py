@@ -231,6 +231,12 @@ class SeatSection(models.Model):
         return self.name
 
 
+def seat_place(section: str, row: str, number: str) -> str:
+    """The one way a seat is named to buyers, on the map, order lines, tickets, the PDF and
+    emails: "Balcony · Row A · Seat 4" ("Row A seat 4" alone is ambiguous between sections)."""
+    return f"{section} · Row {row} · Seat {number}"
+
+
 class Seat(models.Model):
     """One seat on the map; `ticket_type` is its price band. Sales live in tickets.SeatClaim."""
 
@@ -256,6 +262,5 @@ class Seat(models.Model):
 
     @property
     def place(self) -> str:
-        """Where the seat is, in words no two sections share: "Balcony · Row A · Seat 4"
-        (load the section with the seat)."""
-        return f"{self.section.name} · Row {self.row_label} · Seat {self.number}"
+        """Where the seat is, in words no two sections share (load the section with it)."""
+        return seat_place(self.section.name, self.row_label, self.number)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from events.models import Event, Seat
+from events.models import Event, Seat, seat_place
 from tickets import inventory
 from tickets.inventory import waiting_room
 
@@ -38,6 +38,11 @@ class Selector:
     bands: list[dict] = field(default_factory=list)
     error: str = ""
     chosen_seats: list[int] = field(default_factory=list)
+    # The map's sections [{id, name, seats, free}] for the section picker; and, when the page
+    # asked for one (?section=<id>, the picker's link without JavaScript), that section's
+    # seats as a plain form: {name, rows: [(row, [(pk, number, taken, band, place)])]}.
+    seat_sections: list[dict] = field(default_factory=list)
+    section_list: dict | None = None
     map_url: str = ""
     queue_url: str = ""  # the waiting room is on and this buyer has no pass yet
     urls: dict = field(default_factory=dict)
@@ -45,6 +50,14 @@ class Selector:
     @property
     def ga_rows(self):
         return [r for r in self.rows if not r.seated]
+
+    @property
+    def chosen_off_list(self) -> list[int]:
+        """Chosen seats the listed section's checkboxes do not carry (kept as hidden inputs)."""
+        if not self.section_list:
+            return self.chosen_seats
+        listed = {seat[0] for _, seats in self.section_list["rows"] for seat in seats}
+        return [pk for pk in self.chosen_seats if pk not in listed]
 
     @property
     def hold_minutes(self) -> int:
@@ -86,23 +99,62 @@ def build(
         },
     )
     if stock.seated and include_map:
-        selector.seat_map, selector.bands, selector.seat_count = seat_map(event, stock.rows)
+        drawn = seat_map(event, stock.rows, section=_asked_section(request))
+        selector.seat_map, selector.bands, selector.seat_sections = (
+            drawn.svg,
+            drawn.bands,
+            drawn.sections,
+        )
+        selector.seat_count, selector.section_list = drawn.count, drawn.section_list
     selector.map_url = selector.urls["hold"] if stock.seated else ""
     if request is not None and waiting_room.must_queue(request, event):
         selector.queue_url = reverse("tickets:queue", args=[event.slug])
     return selector
 
 
-def seat_map(event: Event, rows: list[inventory.Row]):
-    """The rendered SVG, its legend and the seat count."""
+def _asked_section(request) -> int | None:
+    raw = request.GET.get("section", "") if request is not None else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+
+
+@dataclass
+class DrawnMap:
+    svg: str
+    bands: list[dict]
+    sections: list[dict]
+    count: int
+    section_list: dict | None = None
+
+
+def seat_map(event: Event, rows: list[inventory.Row], *, section: int | None = None) -> DrawnMap:
+    """The rendered SVG, its legend, its sections and the seat count; with `section`, that
+    section's seats listed for a buyer without JavaScript."""
     seat_rows = list(
         Seat.objects.filter(event=event)
-        .values_list("pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id")
+        .values_list(
+            "pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id", "section_id"
+        )
         .order_by("section__position", "section_id", "y", "x", "pk")
     )
     types = {r.pk: r.ticket_type for r in rows}
-    svg, bands = render_seat_map(seat_rows, inventory.unavailable_seats(event), types)
-    return svg, bands, len(seat_rows)
+    taken = inventory.unavailable_seats(event)
+    svg, bands = render_seat_map(seat_rows, taken, types)
+    sections: dict[int, dict] = {}
+    for r in seat_rows:
+        entry = sections.setdefault(r[7], {"id": r[7], "name": r[1], "seats": 0, "free": 0})
+        entry["seats"] += 1
+        entry["free"] += r[0] not in taken
+    drawn = DrawnMap(svg, bands, list(sections.values()), len(seat_rows))
+    if section in sections:
+        band_of = {b["tt"]: b["band"] for b in bands}
+        listed: dict[str, list] = {}
+        for r in seat_rows:
+            if r[7] == section:
+                place = seat_place(r[1], r[2], r[3])
+                seat = (r[0], r[3], r[0] in taken, band_of.get(r[6]), place)
+                listed.setdefault(r[2], []).append(seat)
+        drawn.section_list = {"name": sections[section]["name"], "rows": list(listed.items())}
+    return drawn
 
 
 def render_seat_map(seat_rows, taken: set[int], types: dict):
@@ -152,14 +204,14 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
     where = ""
     labelled_rows: set[tuple[str, str]] = set()
     for r, px, py in placed:
-        pk, section_name, row_label, number, _x, _y, tt_id = r
+        pk, section_name, row_label, number, _x, _y, tt_id, section_id = r
         cx, cy = px - min_x + 20, py - min_y + 40
         if section_name != section:
             if section is not None:
                 append("</g>")
             section = section_name
             where = escape(section_name)
-            append(f'<g role="group" aria-label="Section {where}">')
+            append(f'<g role="group" aria-label="Section {where}" data-section="{section_id}">')
             append(f'<text x="{cx - 10:.0f}" y="{cy - 13:.0f}" class="section-name">{where}</text>')
         row = escape(row_label)
         if (section_name, row_label) not in labelled_rows:
@@ -168,8 +220,7 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
                 f'<text x="{cx - 12:.0f}" y="{cy + 3:.0f}" class="row-label" '
                 f'text-anchor="end" aria-hidden="true">{row}</text>'
             )
-        # Section, row and seat: "Row A seat 4" alone is ambiguous between sections.
-        label = f"{where} · Row {row} · Seat {escape(number)}"
+        label = escape(seat_place(section_name, row_label, number))
         if pk in taken:
             append(
                 f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
