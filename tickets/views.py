@@ -5,8 +5,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -42,14 +46,31 @@ def _selector_response(request, event, *, error="", status=200, posted=None, res
 @require_GET
 def availability(request, slug):
     """The selector as an htmx partial; ?part=status gives only the live badges (OOB)."""
-    event = _event(slug)
     if request.GET.get("part") == "status":
-        response = render(
-            request, "tickets/_availability_status.html", {"sel": inventory.of_event(event)}
-        )
-    else:
-        response = render(request, "tickets/_ticket_selector.html", {"event": event})
+        return _live_status(slug)
+    event = _event(slug)
+    response = render(request, "tickets/_ticket_selector.html", {"event": event})
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# Every open event page polls this every few seconds (every 3 s with a seat map): the same
+# public answer for everyone, so it is built once per event per STATUS_CACHE_SECONDS in the
+# shared cache and may be kept as long by any cache in between. Nothing about the visitor.
+STATUS_CACHE_SECONDS = 2
+
+
+def _live_status(slug) -> HttpResponse:
+    key = f"tickets:status:{slug}"
+    body = cache.get(key)
+    if body is None:
+        event = _event(slug)
+        body = render_to_string(
+            "tickets/_availability_status.html", {"sel": inventory.of_event(event)}
+        )
+        cache.set(key, body, STATUS_CACHE_SECONDS)
+    response = HttpResponse(body)
+    patch_cache_control(response, public=True, max_age=STATUS_CACHE_SECONDS)
     return response
 
 

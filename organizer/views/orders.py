@@ -50,12 +50,14 @@ def order_detail(request, event_id, reference):
     order = get_object_or_404(
         Order.objects.select_related("promo_code", "buyer"), event=event, reference=reference
     )
-    tickets = order.tickets.select_related("ticket_type", "seat", "check_in").order_by("pk")
+    tickets = order.tickets.select_related("ticket_type", "seat__section", "check_in").order_by(
+        "pk"
+    )
     refundable = order.status in (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
     context = {
         "event": event,
         "order": order,
-        "items": order.items.select_related("ticket_type", "seat"),
+        "items": order.items.select_related("ticket_type", "seat__section"),
         "tickets": tickets,
         "history": order.history.select_related("actor"),
         # The orders app's organizer page carries the refund form (full or chosen tickets).
