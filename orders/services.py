@@ -146,6 +146,15 @@ class BuyerDetails:
     phone: str = ""
 
 
+def held_seats_by_type(hold) -> dict[int, list]:
+    """The hold's seats by ticket type, in the order the order's items take them (the
+    checkout names each attendee field by its seat in the same order)."""
+    seats: dict[int, list] = {}
+    for claim in hold.seat_claims.select_related("seat__section").order_by("seat_id"):
+        seats.setdefault(claim.seat.ticket_type_id, []).append(claim.seat)
+    return seats
+
+
 @transaction.atomic
 def place_order(
     *,
@@ -195,9 +204,7 @@ def place_order(
             promo_code=promo, order=order, buyer=buyer, discount_kobo=quote.discount_kobo
         )
     names = list(attendee_names or [])
-    seats = {}
-    for claim in hold.seat_claims.select_related("seat").order_by("seat_id"):
-        seats.setdefault(claim.seat.ticket_type_id, []).append(claim.seat_id)
+    seats = {tt: [seat.pk for seat in listed] for tt, listed in held_seats_by_type(hold).items()}
     items = []
     paid = iter(quote.item_amounts_kobo)
     for line in lines:

@@ -46,10 +46,14 @@ def _applied_promo(request, hold):
 
 
 def _item_labels(hold) -> list[str]:
+    """One per admission, in the order's item order: a seat by its place, else "Regular 2"."""
     labels = []
+    seats = services.held_seats_by_type(hold)
     for line in hold.lines.select_related("ticket_type").order_by("ticket_type_id"):
+        placed = seats.get(line.ticket_type_id, [])
         for i in range(line.quantity):
-            labels.append(f"{line.ticket_type.name} {i + 1}")
+            name = line.ticket_type.name
+            labels.append(placed[i].place if i < len(placed) else f"{name} {i + 1}")
     return labels
 
 
