@@ -11,6 +11,7 @@ from getiickets.query import query_params
 from orders import waitlist
 from orders.models import WaitlistEntry
 from orders.waitlist_forms import WaitlistForm, WaitlistTarget
+from tickets.delivery import twilio_configured
 
 
 def _target(request):
@@ -61,7 +62,10 @@ def join(request):
             messages.error(request, exc.message)
             status = exc.status_code
         else:
-            messages.success(request, "You're on the waitlist. We'll email and text you.")
+            texts = bool(form.cleaned_data["phone"]) and twilio_configured()
+            messages.success(
+                request, f"You're on the waitlist. We'll email{' and text' if texts else ''} you."
+            )
             return redirect(
                 f"{request.path}?event={event.slug}"
                 + (f"&ticket_type={ticket_type.pk}" if ticket_type else "")
@@ -77,6 +81,7 @@ def join(request):
             "form": form,
             "available": available,
             "existing": existing,
+            "sends_sms": twilio_configured(),  # never promise an SMS nobody can send
             "position": waitlist.position(existing) if existing else None,
         },
         status=status,

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from getiickets.templatetags.lagos_time import lagos_format
 from tests.factories import TicketTypeFactory, UserFactory
 
 pytestmark = [
@@ -114,6 +115,9 @@ def test_the_success_page_turns_into_the_tickets_without_a_reload(
     expect(page.get_by_role("link", name="Add to calendar")).to_be_visible()
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
     expect(page.get_by_text("Emailed to ada@example.ng")).to_be_visible()
+    # No SMS provider is configured here: the page must not say one was sent.
+    expect(page.get_by_text("No SMS to 0803 123 4567 this time")).to_be_visible()
+    assert page.get_by_text("SMS with your link sent").count() == 0
     screenshot(page, "buyer-phone-success-tickets")
 
 
@@ -158,7 +162,12 @@ def test_sold_out_to_the_waitlist_on_a_phone(live_server, page_factory, screensh
     buyer = UserFactory(email="ada@example.ng", phone="+2348031234567")
     page = page_factory(PHONE_390)
     _sign_in(page, live_server, buyer)
-    page.goto(f"{live_server.url}/events/{ticket_type.event.slug}")
+    page.goto(f"{live_server.url}/events?q=Gidi")
+    card = page.locator("article.event-card").filter(has_text="Gidi Fest")
+    expect(card.get_by_text("Sold out").first).to_be_visible()  # the catalogue says so too
+    screenshot(page, "buyer-phone-sold-out-catalogue-card")
+    card.get_by_role("link").first.click()
+    page.wait_for_url(f"**/events/{ticket_type.event.slug}")
     expect(page.get_by_text("Every ticket for this event is taken")).to_be_visible()
     assert page.get_by_role("button", name="Reserve tickets").count() == 0
     page.get_by_label("How many tickets?").select_option("2")
@@ -170,6 +179,11 @@ def test_sold_out_to_the_waitlist_on_a_phone(live_server, page_factory, screensh
     page.locator("main form button[type=submit]").first.click()
     expect(page.get_by_text("ada@example.ng").first).to_be_visible()
     assert ticket_type.event.waitlist.get(buyer=buyer).quantity == 2
+    # The event page's clock (12-hour, Lagos time), and no SMS promised without a provider.
+    when = lagos_format(ticket_type.event.starts_at)
+    expect(page.get_by_text(when)).to_be_visible()
+    expect(page.get_by_text("We'll email you.")).to_be_visible()
+    assert page.get_by_text("an SMS to").count() == 0
     screenshot(page, "buyer-phone-waitlist-joined")
 
 
