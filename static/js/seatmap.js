@@ -32,6 +32,8 @@
     var viewBar = form.querySelector("[data-seat-view]");
     var viewName = form.querySelector("[data-seat-view-name]");
     var links = Array.prototype.slice.call(form.querySelectorAll("[data-section-link]"));
+    var help = form.querySelector("[data-seat-help]");
+    if (help) { help.hidden = false; } // tapping seats needs this script
     var fullViewBox = svg.getAttribute("viewBox");
     var shown = null;
     var prices = {};

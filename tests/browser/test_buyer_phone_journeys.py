@@ -272,3 +272,42 @@ def test_seat_picking_with_zoom_and_a_seat_taken_from_another_browser(
         me.get_by_role("button", name="Reserve seats").click()
     expect(me.get_by_label("Attendee name — Stalls · Row B · Seat 20")).to_be_visible()
     screenshot(me, "buyer-phone-seats-checkout")
+
+
+def test_seats_without_javascript_a_section_is_a_list_of_checkboxes(
+    live_server, browser, screenshot
+):
+    """The section picker's links work without JavaScript: the section's seats come as
+    checkboxes by row (44 px), and Reserve seats holds the ticked ones."""
+    import re
+
+    from events import services as event_services
+    from events.models import Event
+    from tests.factories import EventFactory
+
+    event = EventFactory(title="Theatre Night", seating=Event.Seating.RESERVED)
+    for name in ("Stalls", "Balcony"):
+        band = TicketTypeFactory(event=event, name=f"{name} seats", capacity=0)
+        event_services.generate_section(
+            event=event, name=name, rows=3, seats_per_row=8, ticket_type=band
+        )
+    context = browser.new_context(viewport=PHONE_390, java_script_enabled=False)
+    page = context.new_page()
+    _sign_in(page, live_server, UserFactory())
+    page.goto(f"{live_server.url}/events/{event.slug}")
+    page.get_by_role("link", name=re.compile("^Balcony")).click()
+    page.wait_for_url("**?section=*")
+    box = page.get_by_role("checkbox", name="Balcony · Row B · Seat 3", exact=True)
+    expect(box).to_be_visible()
+    label_box = page.locator("label.seat-check").filter(has=box).bounding_box()
+    assert label_box["width"] >= 44 and label_box["height"] >= 44
+    assert page.locator('input[type=checkbox][name="seat"]').count() == 24  # Balcony only
+    box.check()
+    page.get_by_role("checkbox", name="Balcony · Row B · Seat 4", exact=True).check()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#seat-section").scroll_into_view_if_needed()
+    screenshot(page, "buyer-phone-seats-no-javascript")
+    page.get_by_role("button", name="Reserve seats").click()
+    page.wait_for_url("**/checkout?hold=**")
+    expect(page.get_by_label("Attendee name — Balcony · Row B · Seat 3")).to_be_visible()
+    context.close()
