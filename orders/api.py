@@ -6,15 +6,28 @@ from rest_framework.generics import ListAPIView, RetrieveAPIView
 from getiickets.api import SignedInBuyer
 from orders.models import Order, OrderItem
 
+PLACE_HELP = 'How the seat is named to people: "Balcony · Row A · Seat 4".'
+
 
 class OrderItemSerializer(serializers.ModelSerializer):
     ticket_type = serializers.CharField(source="ticket_type.name")
     seat = serializers.CharField(source="seat.label", allow_null=True, default=None)
+    seat_place = serializers.CharField(
+        source="seat.place", allow_null=True, default=None, help_text=PLACE_HELP
+    )
     refunded = serializers.SerializerMethodField()
 
     class Meta:
         model = OrderItem
-        fields = ["id", "ticket_type", "seat", "unit_price_kobo", "attendee_name", "refunded"]
+        fields = [
+            "id",
+            "ticket_type",
+            "seat",
+            "seat_place",
+            "unit_price_kobo",
+            "attendee_name",
+            "refunded",
+        ]
 
     def get_refunded(self, item) -> bool:
         return item.refunded_at is not None
@@ -47,7 +60,7 @@ def my_orders(user):
     return (
         Order.objects.filter(buyer=user)
         .select_related("event")
-        .prefetch_related("items__ticket_type", "items__seat")
+        .prefetch_related("items__ticket_type", "items__seat__section")
     )
 
 

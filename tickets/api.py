@@ -55,6 +55,12 @@ class TicketSerializer(serializers.ModelSerializer):
     starts_at = serializers.DateTimeField(source="event.starts_at")
     ticket_type = serializers.CharField(source="ticket_type.name")
     seat = serializers.CharField(source="seat.label", allow_null=True, default=None)
+    seat_place = serializers.CharField(
+        source="seat.place",
+        allow_null=True,
+        default=None,
+        help_text='How the seat is named to people: "Balcony · Row A · Seat 4".',
+    )
     order = serializers.CharField(source="order.reference")
     qr_payload = serializers.CharField(help_text="The signed text the gate's scanner reads.")
     pdf_url = serializers.SerializerMethodField()
@@ -68,6 +74,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "starts_at",
             "ticket_type",
             "seat",
+            "seat_place",
             "attendee_name",
             "status",
             "order",
@@ -81,7 +88,7 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 def my_tickets(user):
-    return valid_tickets(user).select_related("event", "ticket_type", "seat", "order")
+    return valid_tickets(user).select_related("event", "ticket_type", "seat__section", "order")
 
 
 class MyTicketList(SignedInBuyer, ListAPIView):

@@ -95,7 +95,13 @@ def test_order_lines_and_the_hold_say_section_row_and_seat(theatre):
         ticket_type=seat.ticket_type, quantity=1, buyer=buyer, sold=False
     )
     order.items.update(seat=seat)
+    tickets[0].__class__.objects.filter(pk=tickets[0].pk).update(seat=seat)
     assert "Balcony · Row B · Seat 2" in client.get(f"/orders/{order.reference}").content.decode()
+    # The JSON API names it the same way next to the internal label.
+    [item] = client.get(f"/api/v1/me/orders/{order.reference}").json()["items"]
+    assert item["seat_place"] == "Balcony · Row B · Seat 2"
+    [ticket] = client.get("/api/v1/me/tickets").json()["results"]
+    assert ticket["seat_place"] == "Balcony · Row B · Seat 2"
 
 
 def test_a_seat_is_named_by_section_row_and_number():
