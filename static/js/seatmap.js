@@ -179,6 +179,13 @@
       });
       shown = group;
       shownSection[slug] = id;
+      // Keyboard: Tab lands on a seat of the section shown (the others are hidden).
+      var current = svg.querySelector('circle.s[tabindex="0"]');
+      if (!current || current.parentNode !== group) {
+        var first = group.querySelector("circle.s:not(.x)") || group.querySelector("circle.s");
+        if (current) { current.setAttribute("tabindex", "-1"); }
+        if (first) { first.setAttribute("tabindex", "0"); }
+      }
       var name = (group.getAttribute("aria-label") || "").replace(/^Section /, "");
       if (viewBar) { viewBar.hidden = false; viewName.textContent = name; }
       links.forEach(function (a) {

@@ -218,6 +218,8 @@ def test_seat_picking_with_zoom_and_a_seat_taken_from_another_browser(
     seat = me.locator('circle[aria-label="Stalls · Row B · Seat 20"]')
     assert seat.bounding_box()["width"] < 44
     assert me.evaluate("document.documentElement.scrollWidth") <= 390
+    viewport = me.locator("meta[name=viewport]").get_attribute("content")
+    assert "user-scalable" not in viewport and "maximum-scale" not in viewport  # pinch-zoom stays
     screenshot(me, "buyer-phone-seats-overview")
 
     seat.click()  # a tap on the overview opens its section
@@ -232,6 +234,9 @@ def test_seat_picking_with_zoom_and_a_seat_taken_from_another_browser(
         seat_box = me.locator(f'circle[aria-label="{label}"]').bounding_box()
         assert seat_box["width"] >= 44 and seat_box["height"] >= 44, (label, seat_box)
     assert me.locator(".seat-rows span").all_inner_texts() == list("ABCDEF")
+    # Keyboard users land in the section shown: Space picks, arrows move within it.
+    focused = me.locator('g[data-section]:not([style*="none"]) circle.s[tabindex="0"]')
+    expect(focused).to_have_count(1)
     # The section is wider than the phone: the map pans, the row labels stay in view.
     seat.scroll_into_view_if_needed()
     assert me.locator(".seatmap").evaluate("b => b.scrollLeft") > 0
