@@ -140,8 +140,14 @@
       if (!group) { return; }
       groups.forEach(function (g) { g.style.display = ""; });
       svg.setAttribute("viewBox", fullViewBox);
-      var b = group.getBBox(), pad = 10;
-      var view = [b.x - pad, b.y - pad, b.width + 2 * pad, b.height + 2 * pad];
+      // The seats' own box: the row labels move to the column beside the map.
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, pad = 10;
+      Array.prototype.forEach.call(group.querySelectorAll("circle.s"), function (c) {
+        var cx = +c.getAttribute("cx"), cy = +c.getAttribute("cy"), r = +c.getAttribute("r");
+        x0 = Math.min(x0, cx - r); y0 = Math.min(y0, cy - r);
+        x1 = Math.max(x1, cx + r); y1 = Math.max(y1, cy + r);
+      });
+      var view = [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad];
       groups.forEach(function (g) { g.style.display = g === group ? "" : "none"; });
       svg.setAttribute("viewBox", view.join(" "));
       svg.style.width = Math.ceil(view[2] * SCALE) + "px";
