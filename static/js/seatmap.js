@@ -14,6 +14,7 @@
   function naira(kobo) {
     return "\u20a6" + (kobo / 100).toLocaleString("en-NG", { minimumFractionDigits: 2 });
   }
+  // A seat's aria-label is its place, "Balcony · Row A · Seat 4" (events.models.seat_place).
   function place(el) {
     return (el.getAttribute("aria-label") || "").replace(/, taken$/, "");
   }
@@ -138,8 +139,6 @@
     function showSection(id) {
       var group = svg.querySelector('g[data-section="' + id + '"]');
       if (!group) { return; }
-      groups.forEach(function (g) { g.style.display = ""; });
-      svg.setAttribute("viewBox", fullViewBox);
       // The seats' own box: the row labels move to the column beside the map.
       var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, pad = 10;
       Array.prototype.forEach.call(group.querySelectorAll("circle.s"), function (c) {
