@@ -100,12 +100,8 @@ def build(
     )
     if stock.seated and include_map:
         drawn = seat_map(event, stock.rows, section=_asked_section(request))
-        selector.seat_map, selector.bands, selector.seat_sections = (
-            drawn.svg,
-            drawn.bands,
-            drawn.sections,
-        )
-        selector.seat_count, selector.section_list = drawn.count, drawn.section_list
+        selector.seat_map, selector.bands, selector.seat_count = drawn.svg, drawn.bands, drawn.count
+        selector.seat_sections, selector.section_list = drawn.sections, drawn.section_list
     selector.map_url = selector.urls["hold"] if stock.seated else ""
     if request is not None and waiting_room.must_queue(request, event):
         selector.queue_url = reverse("tickets:queue", args=[event.slug])
