@@ -65,15 +65,22 @@
       el.classList.toggle("on", !!picked[id]);
       el.setAttribute("aria-checked", picked[id] ? "true" : "false");
     });
+    // The summary: a count and total read out when they change, then the picks by place.
+    summary.textContent = "";
+    summary.hidden = false;
+    summary.removeAttribute("aria-live");
+    var head = document.createElement("p");
+    head.setAttribute("aria-live", "polite");
+    var items = document.createElement("ul");
+    items.className = "seat-picks";
+    items.setAttribute("role", "list");
+    summary.appendChild(head);
+    summary.appendChild(items);
     function render() {
       inputs.textContent = "";
-      summary.textContent = "";
-      summary.hidden = false;
+      items.textContent = "";
       var ids = Object.keys(picked);
       var total = 0;
-      var items = document.createElement("ul");
-      items.className = "seat-picks";
-      items.setAttribute("role", "list");
       ids.forEach(function (id) {
         var input = document.createElement("input");
         input.type = "hidden"; input.name = "seat"; input.value = id;
@@ -95,11 +102,10 @@
         item.appendChild(remove);
         items.appendChild(item);
       });
-      var head = document.createElement("p");
-      head.textContent = !ids.length ? "No seats chosen." :
+      items.hidden = !ids.length;
+      var text = !ids.length ? "No seats chosen." :
         ids.length + (ids.length === 1 ? " seat" : " seats") + (total ? " \u00b7 " + naira(total) : "");
-      summary.appendChild(head);
-      if (ids.length) { summary.appendChild(items); }
+      if (head.textContent !== text) { head.textContent = text; }
       if (submit) { submit.disabled = !ids.length; }
     }
     function toggle(el) {
@@ -253,12 +259,13 @@
     // those still free when that list is shorter (#seats-taken, out of band): grey the taken
     // ones, drop them from the pick, free the ones released since, and recount each section.
     form.applySeats = function (list, listIsFree) {
-      var ids = {};
+      var ids = {}, changed = false;
       list.split(",").forEach(function (id) { if (id) { ids[id] = true; } });
       seats.forEach(function (el) {
         var id = el.getAttribute("data-id");
         var isTaken = listIsFree ? !ids[id] : !!ids[id];
         if (isTaken === el.classList.contains("x")) { return; }
+        changed = true;
         el.classList.toggle("x", isTaken);
         if (isTaken) {
           el.setAttribute("aria-disabled", "true");
@@ -271,6 +278,7 @@
           el.setAttribute("aria-label", place(el));
         }
       });
+      if (!changed) { return; } // the poll's usual answer: nothing to redraw or announce
       groups.forEach(function (g) {
         var free = form.querySelector('[data-section-free="' + g.getAttribute("data-section") + '"]');
         if (free) { free.textContent = g.querySelectorAll("circle.s:not(.x)").length + " free"; }
