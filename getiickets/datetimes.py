@@ -16,6 +16,8 @@ FORMATS = {
     "datetime": "D j M Y, g:i A",  # Sat 5 Dec 2026, 7:30 PM
     "long": "l j F Y, g:i A",  # Saturday 5 December 2026, 7:30 PM
     "short": "D j M, g:i A",  # Sat 5 Dec, 7:30 PM
+    "card": "D j M · g:i A",  # Sat 5 Dec · 7:30 PM (catalogue cards)
+    "long_no_year": "l j F, g:i A",  # the end of an event that runs past midnight
     "seconds": "j M Y, g:i:s A",  # 5 Dec 2026, 7:30:05 PM (audit trails)
     "date": "j M Y",  # 5 Dec 2026
     "long_date": "l j F Y",  # Saturday 5 December 2026

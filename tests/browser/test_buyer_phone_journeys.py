@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from getiickets.templatetags.lagos_time import lagos_format
+from getiickets.datetimes import format_when
 from tests.factories import TicketTypeFactory, UserFactory
 
 pytestmark = [
@@ -180,7 +180,7 @@ def test_sold_out_to_the_waitlist_on_a_phone(live_server, page_factory, screensh
     expect(page.get_by_text("ada@example.ng").first).to_be_visible()
     assert ticket_type.event.waitlist.get(buyer=buyer).quantity == 2
     # The event page's clock (12-hour, Lagos time), and no SMS promised without a provider.
-    when = lagos_format(ticket_type.event.starts_at)
+    when = format_when(ticket_type.event.starts_at)
     expect(page.get_by_text(when)).to_be_visible()
     expect(page.get_by_text("We'll email you.")).to_be_visible()
     assert page.get_by_text("an SMS to").count() == 0

@@ -1,5 +1,5 @@
-"""Buyer pages tell the time one way: Lagos time on the 12-hour clock, through the `lagos`
-filter (getiickets/templatetags/lagos_time.py). The waitlist used to say 18:00 where the
+"""Buyer pages tell the time one way: Lagos time on the 12-hour clock, through the `when`
+filter (getiickets/datetimes.py). The waitlist used to say 18:00 where the
 event page said 6:00 PM."""
 
 import re
@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from events.models import TicketType
-from getiickets.templatetags.lagos_time import lagos_format
+from getiickets.datetimes import format_when
 from tests.factories import TicketTypeFactory, UserFactory
 
 LAGOS = ZoneInfo("Africa/Lagos")
@@ -27,10 +27,10 @@ NOT_BUYER = (
 
 def test_the_formats_are_lagos_time_on_the_12_hour_clock():
     evening = datetime(2027, 3, 6, 17, 30, tzinfo=ZoneInfo("UTC"))  # 18:30 in Lagos
-    assert lagos_format(evening) == "Sat 6 Mar 2027, 6:30 PM"
-    assert lagos_format(evening, "long") == "Saturday 6 March 2027, 6:30 PM"
-    assert lagos_format(evening, "time") == "6:30 PM"
-    assert lagos_format(None) == ""
+    assert format_when(evening) == "Sat 6 Mar 2027, 6:30 PM"
+    assert format_when(evening, "long") == "Saturday 6 March 2027, 6:30 PM"
+    assert format_when(evening, "time") == "6:30 PM"
+    assert format_when(None) == ""
 
 
 def test_no_buyer_template_formats_a_clock_time_by_hand():
@@ -41,7 +41,7 @@ def test_no_buyer_template_formats_a_clock_time_by_hand():
             if any(part in str(path) for part in NOT_BUYER):
                 continue
             for fmt in re.findall(r'\|(?:date|time):"([^"]*)"', path.read_text()):
-                if re.search(r"[gGhHiaA]", fmt):  # a time of day: belongs to |lagos
+                if re.search(r"[gGhHiaA]", fmt):  # a time of day: belongs to |when
                     offenders.append(f"{path}: {fmt}")
     assert offenders == []
 
