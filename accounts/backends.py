@@ -14,3 +14,7 @@ class AuthenticationBackend(AllauthBackend):
         except users.model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+    def user_can_authenticate(self, user):
+        # A guest buyer (accounts.guests) is never signed in as, whatever is typed.
+        return super().user_can_authenticate(user) and not getattr(user, "is_guest", False)

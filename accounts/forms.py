@@ -1,12 +1,14 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.flows.manage_email import email_already_exists
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.core.validators import RegexValidator
+from django.db import transaction
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
-from accounts import roles
+from accounts import guests, roles
 from accounts.models import OrganizerRequest
 from events.models import Organizer
 
@@ -69,10 +71,57 @@ class SignupForm(AllauthSignupForm):
     thrown away, the email says the account exists). Both emails are queued the same way
     (accounts.adapter), so the answer's timing does not tell who has an account."""
 
+    def validate_unique_email(self, value):
+        """A guest buyer's email is free to sign up with (accounts.guests)."""
+        guest = guests.guests_with_email(value).filter(email__iexact=value).first()
+        email, self.account_already_exists = email_already_exists(value, user=guest)
+        return email
+
     def try_save(self, request):
         if self.account_already_exists:
             make_password(self.cleaned_data.get("password1") or "")
         return super().try_save(request)
+
+    def save(self, request):
+        with transaction.atomic():
+            # The guest row gives up the email; its orders move only once it is verified.
+            guests.step_aside(self.cleaned_data["email"])
+            return super().save(request)
+
+
+NIGERIAN_PHONE_ERROR = "Enter a Nigerian (+234) mobile number, for example 0803 123 4567."
+
+
+class GuestForm(forms.Form):
+    """Checking out without an account: who the tickets are for and where they go."""
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        help_text="Your tickets and a link to your order are sent here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "placeholder": "you@example.com"}),
+    )
+    phone = phone_field("Phone number", help_text="A +234 number: we text you the link too.")
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if len(name) < 2:
+            raise forms.ValidationError("Enter your full name.")
+        return name
+
+    def clean_email(self):
+        return guests.normalise_email(self.cleaned_data["email"])
+
+    def clean_phone(self):
+        number = self.cleaned_data["phone"]
+        if number.country_code != 234:
+            raise forms.ValidationError(NIGERIAN_PHONE_ERROR)
+        return number
 
 
 class LoginForm(AllauthLoginForm):

@@ -39,6 +39,12 @@ class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     phone = PhoneNumberField(blank=True)
+    # A buyer who checked out without an account (accounts.guests): inactive, no usable
+    # password, never signed in as. `guest_email` is the address they gave; it stays when a
+    # real account takes the email (User.email then steps aside) so the verified account can
+    # claim what the guest bought.
+    is_guest = models.BooleanField(default=False)
+    guest_email = models.EmailField(blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -46,6 +52,13 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["guest_email"],
+                condition=Q(is_guest=True) & ~Q(guest_email=""),
+                name="one_guest_per_email",
+            )
+        ]
 
     def __str__(self):
         return self.email

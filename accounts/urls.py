@@ -6,6 +6,7 @@ from accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("auth/after-login", views.after_login, name="after_login"),
+    path("auth/guest", views.guest, name="guest"),
     path("auth/select-role", views.select_role, name="select_role"),
     path("auth/switch-role", views.switch_role, name="switch_role"),
     path("onboarding/buyer", views.onboarding_buyer, name="onboarding_buyer"),

@@ -1,19 +1,22 @@
 from urllib.parse import urlencode
 
 from allauth.account import views as allauth_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
-from accounts import landing, permissions, roles, services
+from accounts import guests, landing, permissions, roles, services
 from accounts.decorators import organizer_required
 from accounts.forms import (
     NIGERIAN_BANKS,
     BuyerProfileForm,
+    GuestForm,
     LoginForm,
     OrganizerProfileForm,
     OrganizerRequestForm,
@@ -72,6 +75,13 @@ class LoginView(allauth_views.LoginView):
             response.status_code = 429
         return response
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Mid-purchase, checking out as a guest is one tap away (accounts.guests).
+        if guests.is_offered(self.request):
+            context["guest_url"] = _with_next(reverse("accounts:guest"), self.request)
+        return context
+
 
 login = LoginView.as_view()
 
@@ -79,6 +89,58 @@ login = LoginView.as_view()
 def reset_password(request):
     """/auth/reset-password without a key: ask for the email first."""
     return redirect("account_reset_password")
+
+
+GUEST_TOO_MANY = "Too many checkouts started from here. Please wait a while and try again."
+
+
+def _with_next(url: str, request) -> str:
+    target = safe_next(request, default="")
+    return f"{url}?{urlencode({'next': target})}" if target else url
+
+
+@require_http_methods(["GET", "POST"])
+def guest(request):
+    """ "Continue as guest": name, email and a +234 number instead of an account. The
+    session then checks out for that guest (accounts.guests); its selection is held on the
+    way (tickets.resume) and the buyer lands at checkout."""
+    form = GuestForm(request.POST or None)
+    status, error = 200, ""
+    if request.method == "POST":
+        status = 400
+        if is_ratelimited(
+            request,
+            group="accounts.guest",
+            key="ip",
+            rate=settings.GUEST_RATE_LIMIT_PER_IP,
+            increment=True,
+        ):
+            status, error = 429, GUEST_TOO_MANY
+        elif form.is_valid():
+            phone = form.cleaned_data["phone"].as_e164
+            try:
+                guest_user = guests.guest_for(
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    phone=phone,
+                )
+            except guests.HasAccount as exc:
+                status, error = exc.status_code, exc.message
+            else:
+                guests.start_session(request, guest=guest_user, phone=phone)
+                return redirect(landing.pop_landing(request) or safe_next(request))
+    return render(
+        request,
+        "accounts/guest.html",
+        {
+            "form": form,
+            "error": error,
+            "has_account": status == 409,
+            "next": safe_next(request, default=""),
+            "login_url": _with_next(reverse("account_login"), request),
+        },
+        status=status,
+    )
 
 
 # --- After sign-in: roles -----------------------------------------------------------------

@@ -227,6 +227,9 @@ HOLD_SECONDS = env.int("HOLD_SECONDS", default=600)
 MAX_TICKETS_PER_ACCOUNT_PER_EVENT = env.int("MAX_TICKETS_PER_ACCOUNT_PER_EVENT", default=10)
 HOLD_RATE_LIMIT = env.str("HOLD_RATE_LIMIT", default="30/m")  # per account (tickets.views)
 HOLD_RATE_LIMIT_PER_IP = env.str("HOLD_RATE_LIMIT_PER_IP", default="120/m")
+# Guest checkouts started per IP address (accounts.views.guest): each new guest identity
+# could otherwise hold tickets of its own.
+GUEST_RATE_LIMIT_PER_IP = env.str("GUEST_RATE_LIMIT_PER_IP", default="30/h")
 # The Redis gate in front of the stock rows (tickets/inventory/gate.py); needs REDIS_URL.
 HOLD_GATE_ENABLED = env.bool("HOLD_GATE_ENABLED", default=True)
 HOLD_GATE_TIMEOUT_SECONDS = env.float("HOLD_GATE_TIMEOUT_SECONDS", default=0.3)

@@ -1,5 +1,6 @@
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from events.validators import validate_sane_datetime
 from getiickets.query import id_field
@@ -33,8 +34,14 @@ class CheckoutForm(forms.Form):
         required=False, min_value=0, max_value=10**13, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, items=(), **kwargs):
+    def __init__(self, *args, items=(), fixed_contact=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if fixed_contact:
+            # A guest's email and phone are who they are (accounts.guests): shown, not changed.
+            for name in ("email", "phone"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = ""
+            self.fields["phone"].widget = RegionalPhoneNumberWidget(region="NG")  # 0803 …
         self.attendee_fields = []
         for i, label in enumerate(items):
             name = f"attendee_{i}"

@@ -127,9 +127,12 @@ def quote_for_hold(*, hold: Hold, promo: PromoCode | None = None) -> pricing.Quo
     return pricing.price(pricing.lines_for_hold(hold), promo, hold.event)
 
 
-def active_hold_for(*, buyer, hold_id=None) -> Hold | None:
-    """The buyer's hold to check out: the given one (theirs only) or their most recent active."""
+def active_hold_for(*, buyer, hold_id=None, among=None) -> Hold | None:
+    """The buyer's hold to check out: the given one (theirs only) or their most recent active.
+    `among`: the hold ids a guest's session made (it sees no other hold of that guest)."""
     holds = Hold.objects.filter(buyer=buyer).select_related("event")
+    if among is not None:
+        holds = holds.filter(pk__in=among)
     if hold_id:
         return holds.filter(pk=hold_id).first()
     return holds.filter(status=Hold.Status.ACTIVE).order_by("-created_at").first()

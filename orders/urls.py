@@ -9,6 +9,7 @@ urlpatterns = [
     path("checkout/callback", views.callback, name="callback"),
     path("checkout/confirming", views.confirming, name="confirming"),
     path("checkout/success", views.success, name="success"),
+    path("orders/link/<str:token>", views.link, name="link"),
     path("orders/<str:reference>", views.detail, name="detail"),
     path("orders/<str:reference>/pay", views.pay, name="pay"),
     path("orders/<str:reference>/cancel", views.cancel, name="cancel"),

@@ -1,20 +1,23 @@
 """Checkout, payment return, order pages and the organizer's refund pages. Thin: each view
 parses input, calls one service and renders; DomainError becomes a message and a 4xx."""
 
+from functools import wraps
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
+from accounts import guests
 from accounts import permissions as perms
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 from getiickets.query import query_params
 from getiickets.templatetags.money import format_naira
-from orders import services
+from orders import access, services
 from orders.forms import CheckoutForm, HoldQuery, PromoForm, ReferenceQuery, RefundForm
 from orders.models import Order
 from payments import services as payments
@@ -23,6 +26,28 @@ from tickets import inventory as hold_services
 from tickets.models import Hold
 
 PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
+
+
+def buyer_or_guest_required(view):
+    """Buyer pages: the signed-in buyer, or a guest's browser (accounts.guests) that placed
+    or opened an order; anybody else signs in first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if guests.current_buyer(request) is None and not access.can_see_any(request):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _buyers_hold(request, hold_id):
+    """The hold to check out, the buyer's own; a guest session's own holds only."""
+    buyer = guests.current_buyer(request)
+    if buyer is None:
+        return None
+    among = None if request.user.is_authenticated else guests.session_hold_ids(request)
+    return services.active_hold_for(buyer=buyer, hold_id=hold_id, among=among)
 
 
 def _event_url(event) -> str:
@@ -39,7 +64,7 @@ def _applied_promo(request, hold):
     if not code:
         return None, None
     try:
-        return services.validate_promo(code=code, buyer=request.user, hold=hold), None
+        return services.validate_promo(code=code, buyer=hold.buyer, hold=hold), None
     except services.PromoRefused as refused:
         request.session.pop(_promo_key(hold), None)
         return None, refused.message
@@ -104,12 +129,14 @@ def _expired_redirect(request, hold):
     return redirect(_event_url(hold.event))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
-    """Name and phone are asked here, not in a step before (issue 18 item 2)."""
+    """Name and phone are asked here, not in a step before (issue 18 item 2). A guest's
+    email and phone were given on the way in (accounts.guests) and are shown, not asked."""
+    if guests.current_buyer(request) is None:
+        return redirect_to_login(request.get_full_path())
     hold_id = query_params(request, HoldQuery)["hold"]
-    hold = services.active_hold_for(buyer=request.user, hold_id=hold_id)
+    hold = _buyers_hold(request, hold_id)
     if hold is None:
         if hold_id:
             raise Http404("No such reservation.")
@@ -127,10 +154,14 @@ def checkout(request):
     if not services.hold_is_live(hold):
         return _expired_redirect(request, hold)
 
-    user = request.user
+    user = hold.buyer
     labels = _item_labels(hold)
     initial = {"full_name": user.full_name, "email": user.email, "phone": user.phone or None}
-    form = CheckoutForm(request.POST or None, items=labels, initial=initial)
+    if user.is_guest:
+        initial.update(email=user.guest_email, phone=guests.guest_phone(request) or None)
+    form = CheckoutForm(
+        request.POST or None, items=labels, initial=initial, fixed_contact=user.is_guest
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -155,6 +186,7 @@ def checkout(request):
                     attendee_names=form.attendee_names(),
                     promo_code=promo.code if promo else "",
                 )
+                guests.remember_order(request, order.pk)
                 return _go_pay(request, order)
             except services.HoldExpired:
                 return _expired_redirect(request, hold)
@@ -177,7 +209,7 @@ def _go_pay(request, order):
     """Free orders complete at once; others go to Paystack (the same page on every click)."""
     try:
         if order.total_kobo == 0:
-            services.complete_free_order(order=order, actor=request.user)
+            services.complete_free_order(order=order, actor=order.buyer)
             return redirect(f"{reverse('orders:success')}?reference={order.reference}")
         return redirect(payments.start_payment(order=order))
     except services.HoldExpired:
@@ -187,10 +219,10 @@ def _go_pay(request, order):
         return redirect(f"{reverse('orders:checkout')}?hold={order.hold_id}")
 
 
-@login_required
+@buyer_or_guest_required
 @require_POST
 def pay(request, reference):
-    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    order = get_object_or_404(access.visible_orders(request), reference=reference)
     if order.status in services.PAID_STATES:
         return redirect(f"{reverse('orders:success')}?reference={order.reference}")
     if order.status != Order.Status.PENDING:
@@ -198,22 +230,23 @@ def pay(request, reference):
     return _go_pay(request, order)
 
 
-@login_required
+@buyer_or_guest_required
 @require_POST
 def cancel(request, reference):
-    order = get_object_or_404(Order, reference=reference, buyer=request.user)
-    if services.cancel(order=order, actor=request.user, source="buyer"):
+    order = get_object_or_404(access.visible_orders(request), reference=reference)
+    if services.cancel(order=order, actor=order.buyer, source="buyer"):
         messages.success(request, "Your order was cancelled and the tickets went back on sale.")
     else:
         messages.error(request, "This order can no longer be cancelled.")
     return redirect("orders:detail", reference=order.reference)
 
 
-@login_required
 @require_POST
 def promo(request):
+    if guests.current_buyer(request) is None:
+        return redirect_to_login(reverse("orders:checkout"))
     hold_id = query_params(request, HoldQuery, data=request.POST)["hold"]
-    hold = services.active_hold_for(buyer=request.user, hold_id=hold_id)
+    hold = _buyers_hold(request, hold_id)
     if hold is None or hold.status != Hold.Status.ACTIVE:
         raise Http404("No such reservation.")
     error = None
@@ -225,7 +258,7 @@ def promo(request):
         form = PromoForm(request.POST)
         code = form.data.get("code", "").strip()
         try:
-            found = services.validate_promo(code=code, buyer=request.user, hold=hold)
+            found = services.validate_promo(code=code, buyer=hold.buyer, hold=hold)
             request.session[_promo_key(hold)] = found.code
         except services.PromoRefused as refused:
             error = refused.message
@@ -244,13 +277,13 @@ def promo(request):
     return redirect(f"{reverse('orders:checkout')}?hold={hold.pk}")
 
 
-@login_required
+@buyer_or_guest_required
 @require_GET
 def callback(request):
     """The buyer returns from Paystack: verify, then success, confirming or back to checkout."""
     query = query_params(request, ReferenceQuery)
     reference = query["reference"] or query["trxref"]
-    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    order = get_object_or_404(access.visible_orders(request), reference=reference)
     if order.status not in services.PAID_STATES:
         outcome, verified = payments.confirm(reference=order.reference, source="callback")
         order.refresh_from_db()
@@ -279,40 +312,69 @@ def callback(request):
     return redirect(f"{reverse('orders:success')}?reference={order.reference}")
 
 
-@login_required
+@buyer_or_guest_required
 @require_GET
 def confirming(request):
     reference = query_params(request, ReferenceQuery)["reference"]
-    order = get_object_or_404(Order, reference=reference, buyer=request.user)
+    order = get_object_or_404(access.visible_orders(request), reference=reference)
     if order.status in services.PAID_STATES:
         return redirect(f"{reverse('orders:success')}?reference={order.reference}")
     return render(request, "orders/confirming.html", {"order": order})
 
 
-@login_required
+@buyer_or_guest_required
 @require_GET
 def success(request):
     order = get_object_or_404(
-        Order.objects.select_related("event"),
+        access.visible_orders(request).select_related("event", "buyer"),
         reference=query_params(request, ReferenceQuery)["reference"],
-        buyer=request.user,
     )
     if order.status not in services.PAID_STATES:
         return redirect("orders:detail", reference=order.reference)
-    return render(request, "orders/success.html", {"order": order})
+    return render(request, "orders/success.html", {"order": order, **_guest_context(order)})
 
 
-@login_required
-@require_GET
-def detail(request, reference):
-    order = get_object_or_404(
-        Order.objects.select_related("event", "promo_code"), reference=reference, buyer=request.user
-    )
+def _guest_context(order) -> dict:
+    """A guest's order pages show its signed link and the way to an account."""
+    if not order.buyer.is_guest:
+        return {}
+    return {"guest_order": True, "order_link": access.link_path(order)}
+
+
+def _order_page(request, order):
     return render(
         request,
         "orders/detail.html",
-        {"order": order, "items": order.items.select_related("ticket_type", "seat__section")},
+        {
+            "order": order,
+            "items": order.items.select_related("ticket_type", "seat__section"),
+            **_guest_context(order),
+        },
     )
+
+
+@buyer_or_guest_required
+@require_GET
+def detail(request, reference):
+    order = get_object_or_404(
+        access.visible_orders(request).select_related("event", "promo_code", "buyer"),
+        reference=reference,
+    )
+    return _order_page(request, order)
+
+
+@require_GET
+def link(request, token):
+    """The order page by its signed link (guest orders' email and SMS). The browser that
+    opens it may then show this order's tickets, QR codes and PDF."""
+    order = access.order_from_link(token)
+    if order is None:
+        raise Http404("No such order.")
+    guests.remember_order(request, order.pk)
+    response = _order_page(request, order)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    return response
 
 
 # --- Organizer: refunds -------------------------------------------------------------------

@@ -38,6 +38,13 @@ def valid_tickets(user):
     return Ticket.objects.filter(holder=user, status=Ticket.Status.VALID)
 
 
+def valid_tickets_of_orders(orders):
+    """Those orders' valid tickets still held by the order's buyer (a guest's order page)."""
+    return Ticket.objects.filter(
+        order__in=orders, holder_id=F("order__buyer_id"), status=Ticket.Status.VALID
+    )
+
+
 def _event_page(user, *, upcoming: bool, number, per_page: int) -> Page:
     """A page of (event id, ticket count) rows for the events the buyer holds tickets for."""
     now = timezone.now()

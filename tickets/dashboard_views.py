@@ -1,5 +1,7 @@
 """The buyer's dashboard: tickets, orders, QR for the gate, PDF download, transfers."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from accounts.views import safe_next
 from getiickets.errors import DomainError
+from orders import access
 from orders.models import Order
 from tickets import dashboard, delivery, fulfilment, pdf, qr, transfers
 from tickets.models import TicketTransfer
@@ -20,10 +23,26 @@ from tickets.models import TicketTransfer
 RESEND_RATE = "3/h"
 
 
-def _my_tickets(user):
-    return dashboard.valid_tickets(user).select_related(
-        "event", "event__venue", "ticket_type", "seat__section", "order"
-    )
+def _my_tickets(request):
+    """The tickets this browser may show: the account's, or in a guest's browser those of
+    the orders it placed or opened by their link (still held by that order's buyer)."""
+    if request.user.is_authenticated:
+        tickets = dashboard.valid_tickets(request.user)
+    else:
+        tickets = dashboard.valid_tickets_of_orders(access.visible_orders(request))
+    return tickets.select_related("event", "event__venue", "ticket_type", "seat__section", "order")
+
+
+def order_viewer_required(view):
+    """The signed-in buyer, or a browser that placed or opened a guest order."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not access.can_see_any(request):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 @login_required
@@ -44,9 +63,9 @@ def tickets(request):
     )
 
 
-@login_required
+@order_viewer_required
 def ticket_qr(request, pk: int):
-    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    ticket = get_object_or_404(_my_tickets(request), pk=pk)
     response = render(
         request,
         "tickets/dashboard/ticket_qr.html",
@@ -57,10 +76,10 @@ def ticket_qr(request, pk: int):
     return response
 
 
-@login_required
+@order_viewer_required
 def ticket_qr_svg(request, pk: int):
     """The QR code alone, as an image (the success page shows one per ticket)."""
-    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    ticket = get_object_or_404(_my_tickets(request), pk=pk)
     response = HttpResponse(qr.svg(ticket.qr_payload), content_type="image/svg+xml")
     patch_cache_control(response, private=True, max_age=12 * 3600)
     return response
@@ -68,7 +87,7 @@ def ticket_qr_svg(request, pk: int):
 
 @login_required
 def ticket_transfer(request, pk: int):
-    ticket = get_object_or_404(_my_tickets(request.user), pk=pk)
+    ticket = get_object_or_404(_my_tickets(request), pk=pk)
     error = None
     if request.method == "POST":
         try:
@@ -150,19 +169,18 @@ def orders(request):
 
 def _my_order(request, reference: str) -> Order:
     return get_object_or_404(
-        Order.objects.select_related("event", "event__venue"),
+        access.visible_orders(request).select_related("event", "event__venue"),
         reference=reference,
-        buyer=request.user,
     )
 
 
-@login_required
+@order_viewer_required
 def order_tickets(request, reference: str):
     """The htmx-polled fragment: "being prepared" until the tickets are ready."""
     return render(request, "tickets/_order_tickets.html", {"order": _my_order(request, reference)})
 
 
-@login_required
+@order_viewer_required
 def order_passes(request, reference: str):
     """The success page's htmx-polled fragment: progress, then the tickets' QR codes."""
     response = render(
@@ -172,7 +190,7 @@ def order_passes(request, reference: str):
     return response
 
 
-@login_required
+@order_viewer_required
 def order_pdf(request, reference: str):
     order = _my_order(request, reference)
     storage = pdf.private_storage()

@@ -229,7 +229,7 @@ def _order_context(order: Order) -> dict:
             "ticket_type", "seat__section", "event", "event__venue"
         )
     )
-    return {
+    context = {
         "order": order,
         "event": order.event,
         "tickets": tickets,
@@ -238,6 +238,16 @@ def _order_context(order: Order) -> dict:
         "order_url": f"{settings.SITE_URL}/orders/{order.reference}",
         "pdf_url": settings.SITE_URL + reverse("dashboard:order_pdf", args=[order.reference]),
     }
+    if order.buyer.is_guest:  # no dashboard to sign in to: the signed link is the way back
+        link = guest_order_url(order)
+        context.update(dashboard_url=link, order_url=link, pdf_url=link, guest=True)
+    return context
+
+
+def guest_order_url(order: Order) -> str:
+    from orders.access import link_path
+
+    return settings.SITE_URL + link_path(order)
 
 
 def send_confirmation_email(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
@@ -372,12 +382,15 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
 
 
 def send_sms(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
-    order = Order.objects.select_related("event").get(pk=order_id)
+    order = Order.objects.select_related("event", "buyer").get(pk=order_id)
     count = pdf.pdf_tickets(order).count()
+    link = (
+        guest_order_url(order) if order.buyer.is_guest else f"{settings.SITE_URL}/dashboard/tickets"
+    )
     body = (
         f"getiickets: your {count} ticket{'s' if count != 1 else ''} for {order.event.title} "
         f"{'are' if count != 1 else 'is'} ready. Order {order.reference}. "
-        f"Open: {settings.SITE_URL}/dashboard/tickets"
+        f"Open: {link}"
     )
     return _sms_step(order_id=order_id, kind=kind, phone=order.phone, body=body)
 

@@ -6,7 +6,8 @@ signing up and verifying the email in this tab or another), the selection is hel
 sign in and they land at checkout with the tickets held, or, if the tickets went
 meanwhile, on the waitlist with a message saying so. A new account also keeps its selection
 for an hour outside the session, so a verification link opened in another browser and a
-sign-in there still finds it.
+sign-in there still finds it. "Continue as guest" (accounts.guests, issue 18 item 3) holds
+the selection the same way for the guest the session now checks out for.
 """
 
 from allauth.account.signals import user_signed_up
@@ -16,11 +17,13 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.urls import reverse
 
+from accounts import guests
 from accounts.landing import land_after_sign_in
 from events.models import Event
 from getiickets.errors import DomainError
 from tickets import inventory, selector
 from tickets.inventory import waiting_room
+from tickets.models import Hold
 
 KEEP_SECONDS = 3600
 
@@ -42,6 +45,21 @@ def hold_on_sign_in(sender, request, user, **kwargs):
         return
     pending = request.session.pop(selector.SESSION_KEY, None) or cache.get(_cache_key(user.pk))
     cache.delete(_cache_key(user.pk))
+    _hold_pending(request, pending, buyer=user, done="You're signed in and")
+
+
+@receiver(guests.guest_started, dispatch_uid="tickets.resume.hold_for_guest")
+def hold_for_guest(sender, request, guest, phone, previous_hold_ids=(), **kwargs):
+    # One reservation per session and event: holds this browser made for another guest
+    # identity go back on sale first, so typing new emails never hoards tickets.
+    for hold in Hold.objects.filter(pk__in=previous_hold_ids, status=Hold.Status.ACTIVE):
+        inventory.release_hold(hold=hold, status=Hold.Status.REPLACED)
+    pending = request.session.pop(selector.SESSION_KEY, None)
+    _hold_pending(request, pending, buyer=guest, phone=phone, done="Thanks,")
+
+
+def _hold_pending(request, pending, *, buyer, done: str, phone: str = "") -> None:
+    """Hold the selection kept in the session and land at checkout (or on the waitlist)."""
     if not pending:
         return
     event = Event.objects.filter(slug=pending.get("event"), status=Event.Status.PUBLISHED).first()
@@ -54,17 +72,23 @@ def hold_on_sign_in(sender, request, user, **kwargs):
     try:
         if pending.get("seats"):
             hold = inventory.hold_seats(
-                buyer=user,
+                buyer=buyer,
                 event=event,
                 seat_ids=[int(s) for s in pending["seats"]],
+                phone=phone,
             )
         else:
             hold = inventory.hold_tickets(
-                buyer=user,
+                buyer=buyer,
                 event=event,
                 quantities={int(k): int(v) for k, v in pending.get("quantities", {}).items()},
+                phone=phone,
             )
     except DomainError as exc:
+        if isinstance(exc, inventory.LimitExceeded):
+            messages.warning(request, exc.message, fail_silently=True)
+            land_after_sign_in(request, selector.event_url(event))
+            return
         messages.warning(
             request,
             f"The tickets you chose for {event.title} went while you were signing in "
@@ -74,9 +98,10 @@ def hold_on_sign_in(sender, request, user, **kwargs):
         )
         land_after_sign_in(request, f"{reverse('waitlist:join')}?event={event.slug}")
         return
+    guests.remember_hold(request, hold.pk)
     messages.success(
         request,
-        f"You're signed in and your tickets for {event.title} are held.",
+        f"{done} your tickets for {event.title} are held.",
         fail_silently=True,
     )
     land_after_sign_in(request, selector.checkout_url(hold))

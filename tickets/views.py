@@ -3,7 +3,6 @@ seats, the hold summary with its countdown, release. Views parse, call one servi
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -14,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts import guests
 from events.models import Event
 from getiickets.errors import DomainError
 from tickets import inventory, selector
@@ -91,7 +91,8 @@ def queue(request, slug):
     """Join the waiting room or see one's place; polled by htmx, refreshed without it. An
     admitted buyer gets the pass and goes on to the selector."""
     event = _event(slug)
-    if not request.user.is_authenticated:
+    buyer = guests.current_buyer(request)
+    if buyer is None:
         return redirect_to_login(request.get_full_path())
     to_selector = reverse("tickets:hold", args=[event.slug])
     if waiting_room.has_pass(request, event) or not waiting_room.is_on(event):
@@ -101,7 +102,7 @@ def queue(request, slug):
     inventory.sweep_event(event)  # lapsed holds go back first (throttled)
     place = waiting_room.join(
         event,
-        account_id=request.user.pk,
+        account_id=buyer.pk,
         session_key=request.session.session_key,
         types=list(event.ticket_types.all()),
     )
@@ -111,7 +112,7 @@ def queue(request, slug):
             waiting_room.issue_pass(
                 response,
                 event=event,
-                account_id=request.user.pk,
+                account_id=buyer.pk,
                 session_key=request.session.session_key,
             )
         return response
@@ -138,9 +139,19 @@ def _hold_rate_per_ip(group, request):
     return settings.HOLD_RATE_LIMIT_PER_IP
 
 
+def _buyer_or_ip(group, request) -> str:
+    """The hold limit's key: the account, the session's guest, or else the address."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    guest_id = guests.session_guest_id(request)
+    return f"guest:{guest_id}" if guest_id else f"ip:{request.META.get('REMOTE_ADDR', '')}"
+
+
 def _attempt(request, event, *, form, posted, remember, call):
-    """What the two hold views share: the waiting room, rate limits, sign-in, the service."""
-    if request.user.is_authenticated and waiting_room.must_queue(request, event):
+    """What the two hold views share: the waiting room, rate limits, sign-in or the guest,
+    the service."""
+    buyer = guests.current_buyer(request)
+    if buyer is not None and waiting_room.must_queue(request, event):
         return redirect(reverse("tickets:queue", args=[event.slug]))
     waiting_room.note_arrival(event)
     if getattr(request, "limited", False):
@@ -148,11 +159,12 @@ def _attempt(request, event, *, form, posted, remember, call):
     if not form.is_valid():
         error = " ".join(form.non_field_errors()) or "Choose at least one ticket or seat."
         return _selector_response(request, event, error=error, status=400, posted=posted)
-    if not request.user.is_authenticated:
+    if buyer is None:
         request.session[selector.SESSION_KEY] = {"event": event.slug, **remember()}
+        guests.offer(request)  # the sign-in page offers "Continue as guest" too
         return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
-        new_hold = call(event)
+        new_hold = call(event, buyer, guests.guest_phone(request))
     except DomainError as exc:
         if isinstance(exc, inventory.SeatTaken):
             posted = {}  # show the fresh map without the lost seats pre-picked
@@ -160,6 +172,7 @@ def _attempt(request, event, *, form, posted, remember, call):
             request, event, error=str(exc), status=exc.status_code, posted=posted
         )
     request.session.pop(selector.SESSION_KEY, None)
+    guests.remember_hold(request, new_hold.pk)
     if getattr(new_hold, "replaced_earlier", False):
         messages.info(
             request,
@@ -171,7 +184,7 @@ def _attempt(request, event, *, form, posted, remember, call):
 
 @require_POST
 @ratelimit(group="tickets.hold", key="ip", rate=_hold_rate_per_ip, block=False)
-@ratelimit(group="tickets.hold", key="user_or_ip", rate=_hold_rate, block=False)
+@ratelimit(group="tickets.hold", key=_buyer_or_ip, rate=_hold_rate, block=False)
 def hold(request, slug):
     event = _event(slug)
     form = QuantitiesForm(request.POST, event=event)
@@ -191,15 +204,15 @@ def hold(request, slug):
         remember=lambda: {
             "quantities": {str(k): v for k, v in form.cleaned_data["quantities"].items()}
         },
-        call=lambda event: inventory.hold_tickets(
-            buyer=request.user, event=event, quantities=form.cleaned_data["quantities"]
+        call=lambda event, buyer, phone: inventory.hold_tickets(
+            buyer=buyer, event=event, quantities=form.cleaned_data["quantities"], phone=phone
         ),
     )
 
 
 @require_POST
 @ratelimit(group="tickets.hold", key="ip", rate=_hold_rate_per_ip, block=False)
-@ratelimit(group="tickets.hold", key="user_or_ip", rate=_hold_rate, block=False)
+@ratelimit(group="tickets.hold", key=_buyer_or_ip, rate=_hold_rate, block=False)
 def hold_seats(request, slug):
     form = SeatsForm(request.POST)
     posted = {"seats": [s for s in request.POST.getlist("seat") if is_id(s)]}
@@ -209,8 +222,8 @@ def hold_seats(request, slug):
         form=form,
         posted=posted,
         remember=lambda: {"seats": form.cleaned_data["seat_ids"]},
-        call=lambda event: inventory.hold_seats(
-            buyer=request.user, event=event, seat_ids=form.cleaned_data["seat_ids"]
+        call=lambda event, buyer, phone: inventory.hold_seats(
+            buyer=buyer, event=event, seat_ids=form.cleaned_data["seat_ids"], phone=phone
         ),
     )
 
@@ -222,12 +235,20 @@ def hold_or_choose(request, slug):
     return choose(request, slug)
 
 
-@login_required
+def _buyers_hold(request, pk) -> Hold:
+    """The buyer's own hold: a guest session sees only the holds it made itself."""
+    holds = Hold.objects.select_related("event").filter(pk=pk)
+    if not request.user.is_authenticated:
+        holds = holds.filter(pk__in=guests.session_hold_ids(request))
+    return get_object_or_404(holds, buyer=guests.current_buyer(request))
+
+
 @require_GET
 def hold_detail(request, pk):
     """The buyer's reservation with its countdown (lazily expired when read)."""
-    hold = get_object_or_404(Hold.objects.select_related("event"), pk=pk, buyer=request.user)
-    hold = inventory.expire_if_lapsed(hold)
+    if guests.current_buyer(request) is None:
+        return redirect_to_login(request.get_full_path())
+    hold = inventory.expire_if_lapsed(_buyers_hold(request, pk))
     lines = list(hold.lines.select_related("ticket_type"))
     seats = [claim.seat for claim in hold.seat_claims.select_related("seat__section")]
     subtotal = sum(line.quantity * line.ticket_type.price_kobo for line in lines)
@@ -247,10 +268,11 @@ def hold_detail(request, pk):
     )
 
 
-@login_required
 @require_POST
 def release(request, pk):
-    hold = get_object_or_404(Hold.objects.select_related("event"), pk=pk, buyer=request.user)
+    if guests.current_buyer(request) is None:
+        return redirect_to_login(request.get_full_path())
+    hold = _buyers_hold(request, pk)
     if inventory.release_hold(hold=hold):
         messages.success(request, "Your tickets have been released.")
     else:

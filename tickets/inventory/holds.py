@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from events.models import Event, Seat, TicketType
@@ -154,24 +154,29 @@ def check_ticket_type(ticket_type: TicketType, quantity: int, *, seated: bool = 
         )
 
 
-def tickets_bought(*, buyer, event: Event) -> int:
-    """Admissions this buyer has already paid for at this event."""
+def tickets_bought(*, buyer, event: Event, phone: str = "") -> int:
+    """Admissions this buyer has already paid for at this event; with `phone` (a guest's,
+    E.164) also those of any order to that number: one limit per email and per phone."""
     from orders.models import Order, OrderItem
 
+    whose = Q(order__buyer=buyer)
+    if phone:
+        whose |= Q(order__phone=phone)
     return OrderItem.objects.filter(
-        order__buyer=buyer,
+        whose,
         order__event=event,
         order__status__in=[Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED],
     ).count()
 
 
-def _check_account_limit(*, buyer, event: Event, quantity: int) -> None:
+def _check_account_limit(*, buyer, event: Event, quantity: int, phone: str = "") -> None:
     limit = settings.MAX_TICKETS_PER_ACCOUNT_PER_EVENT
-    already = tickets_bought(buyer=buyer, event=event)
+    already = tickets_bought(buyer=buyer, event=event, phone=phone)
     if already + quantity > limit:
         left = max(limit - already, 0)
+        who = "One email address or phone number" if phone else "One account"
         raise LimitExceeded(
-            f"One account can buy at most {limit:,} tickets for this event; "
+            f"{who} can buy at most {limit:,} tickets for this event; "
             + (f"you can add {left:,} more." if left else "you have reached that limit.")
         )
 
@@ -287,11 +292,12 @@ def _replace_active_hold(*, buyer, event: Event) -> bool:
     return replaced
 
 
-def hold_tickets(*, buyer, event: Event, quantities: dict) -> Hold:
+def hold_tickets(*, buyer, event: Event, quantities: dict, phone: str = "") -> Hold:
     """Hold general-admission tickets {ticket_type_id: quantity}, all or nothing. Raises
-    SoldOut, InvalidSelection (LimitExceeded, SalesClosed) or HoldInProgress."""
+    SoldOut, InvalidSelection (LimitExceeded, SalesClosed) or HoldInProgress. A guest's
+    `phone` (E.164) counts towards the limit too."""
     wanted, types = ticket_selection(event=event, quantities=quantities)
-    _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()))
+    _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()), phone=phone)
     replaced = _replace_active_hold(buyer=buyer, event=event)
     taken = _gate_take(wanted, types)
     try:
@@ -304,11 +310,11 @@ def hold_tickets(*, buyer, event: Event, quantities: dict) -> Hold:
     return hold
 
 
-def hold_seats(*, buyer, event: Event, seat_ids) -> Hold:
+def hold_seats(*, buyer, event: Event, seat_ids, phone: str = "") -> Hold:
     """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut or
     InvalidSelection."""
     seat_ids, counts, types = seat_selection(event=event, seat_ids=seat_ids)
-    _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids))
+    _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids), phone=phone)
     replaced = _replace_active_hold(buyer=buyer, event=event)
     hold_id = _next_hold_id()
     owner, ttl = str(hold_id), settings.HOLD_SECONDS + HOLD_GRACE_SECONDS

@@ -180,14 +180,17 @@ def issue_pass(response, *, event: Event, account_id: int, session_key: str) -> 
 def has_pass(request, event: Event) -> bool:
     """A pass for this event, signed by us, not expired, issued to this account and to this
     very session (a copy in another browser admits nobody)."""
+    from accounts.guests import current_buyer
+
     token = request.COOKIES.get(PASS_COOKIE.format(event.pk))
-    if not token or not request.user.is_authenticated:
+    buyer = current_buyer(request) if token else None  # the signed-in user or the guest
+    if buyer is None:
         return False
     try:
         data = signing.loads(token, salt=_SALT, max_age=settings.WAITING_ROOM_PASS_SECONDS)
     except signing.BadSignature:  # forged, altered or expired
         return False
-    return data == {"e": event.pk, "a": request.user.pk, "s": request.session.session_key}
+    return data == {"e": event.pk, "a": buyer.pk, "s": request.session.session_key}
 
 
 def must_queue(request, event: Event) -> bool:
