@@ -112,7 +112,7 @@ def _owned_relations():
     and does not name them)."""
     for rel in User._meta.related_objects:
         field = rel.field
-        if not (rel.many_to_one and field.concrete):
+        if not (rel.one_to_many and field.concrete):  # foreign keys, not one-to-ones
             continue
         if rel.related_model._meta.app_label in ("accounts", "account", "admin", "sessions"):
             continue

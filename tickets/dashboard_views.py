@@ -13,6 +13,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts import guests
 from accounts.views import safe_next
 from getiickets.errors import DomainError
 from orders import access
@@ -34,11 +35,12 @@ def _my_tickets(request):
 
 
 def order_viewer_required(view):
-    """The signed-in buyer, or a browser that placed or opened a guest order."""
+    """The signed-in buyer, or a guest's browser (accounts.guests): it sees the orders it
+    placed or opened by their link, and nothing (404) of anybody else's."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not access.can_see_any(request):
+        if guests.session_guest_id(request) is None and not access.can_see_any(request):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
