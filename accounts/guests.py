@@ -225,6 +225,15 @@ def session_hold_ids(request) -> list[int]:
     return list(_state(request).get("holds", []))
 
 
+def guest_hold_rules(request) -> dict:
+    """What tickets.inventory needs to hold for this request's buyer: nothing more for an
+    account; for a guest its phone (the per-phone limit) and the holds this browser made
+    (the only ones it may replace)."""
+    if request.user.is_authenticated or session_guest_id(request) is None:
+        return {}
+    return {"phone": guest_phone(request), "own_hold_ids": session_hold_ids(request)}
+
+
 def remember_order(request, order_id: int) -> None:
     """The session placed this order or opened its signed link: it may show it."""
     state = _state(request) or {"orders": []}

@@ -55,10 +55,10 @@ def hold_for_guest(sender, request, guest, phone, previous_hold_ids=(), **kwargs
     for hold in Hold.objects.filter(pk__in=previous_hold_ids, status=Hold.Status.ACTIVE):
         inventory.release_hold(hold=hold, status=Hold.Status.REPLACED)
     pending = request.session.pop(selector.SESSION_KEY, None)
-    _hold_pending(request, pending, buyer=guest, phone=phone, done="Thanks,")
+    _hold_pending(request, pending, buyer=guest, done="Thanks,")
 
 
-def _hold_pending(request, pending, *, buyer, done: str, phone: str = "") -> None:
+def _hold_pending(request, pending, *, buyer, done: str) -> None:
     """Hold the selection kept in the session and land at checkout (or on the waitlist)."""
     if not pending:
         return
@@ -75,17 +75,17 @@ def _hold_pending(request, pending, *, buyer, done: str, phone: str = "") -> Non
                 buyer=buyer,
                 event=event,
                 seat_ids=[int(s) for s in pending["seats"]],
-                phone=phone,
+                **guests.guest_hold_rules(request),
             )
         else:
             hold = inventory.hold_tickets(
                 buyer=buyer,
                 event=event,
                 quantities={int(k): int(v) for k, v in pending.get("quantities", {}).items()},
-                phone=phone,
+                **guests.guest_hold_rules(request),
             )
     except DomainError as exc:
-        if isinstance(exc, inventory.LimitExceeded):
+        if isinstance(exc, inventory.LimitExceeded | inventory.HoldInProgress):
             messages.warning(request, exc.message, fail_silently=True)
             land_after_sign_in(request, selector.event_url(event))
             return

@@ -164,7 +164,7 @@ def _attempt(request, event, *, form, posted, remember, call):
         guests.offer(request)  # the sign-in page offers "Continue as guest" too
         return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
-        new_hold = call(event, buyer, guests.guest_phone(request))
+        new_hold = call(event, buyer, guests.guest_hold_rules(request))
     except DomainError as exc:
         if isinstance(exc, inventory.SeatTaken):
             posted = {}  # show the fresh map without the lost seats pre-picked
@@ -204,8 +204,8 @@ def hold(request, slug):
         remember=lambda: {
             "quantities": {str(k): v for k, v in form.cleaned_data["quantities"].items()}
         },
-        call=lambda event, buyer, phone: inventory.hold_tickets(
-            buyer=buyer, event=event, quantities=form.cleaned_data["quantities"], phone=phone
+        call=lambda event, buyer, rules: inventory.hold_tickets(
+            buyer=buyer, event=event, quantities=form.cleaned_data["quantities"], **rules
         ),
     )
 
@@ -222,8 +222,8 @@ def hold_seats(request, slug):
         form=form,
         posted=posted,
         remember=lambda: {"seats": form.cleaned_data["seat_ids"]},
-        call=lambda event, buyer, phone: inventory.hold_seats(
-            buyer=buyer, event=event, seat_ids=form.cleaned_data["seat_ids"], phone=phone
+        call=lambda event, buyer, rules: inventory.hold_seats(
+            buyer=buyer, event=event, seat_ids=form.cleaned_data["seat_ids"], **rules
         ),
     )
 

@@ -187,7 +187,13 @@ def test_typing_a_guests_email_shows_none_of_their_holds_or_orders(client, ticke
 
     stranger = Client()
     reserve_signed_out(stranger, ticket_type, quantity=1)
-    continue_as_guest(stranger)  # the same email, typed by somebody else
+    response = continue_as_guest(stranger)  # the same email, typed by somebody else
+    # …neither cancels the owner's reservation nor makes one beside it.
+    assert response["Location"] == f"/events/{ticket_type.event.slug}"
+    assert "open in another browser" in stranger.get(response["Location"]).content.decode()
+    hold.refresh_from_db()
+    assert hold.status == Hold.Status.ACTIVE
+    assert Hold.objects.count() == 1
     assert stranger.get(f"/checkout?hold={hold.pk}").status_code == 404
     assert stranger.get(f"/holds/{hold.pk}").status_code == 404
     assert stranger.get(f"/orders/{order.reference}").status_code == 404

@@ -282,23 +282,37 @@ def _next_hold_id() -> int | None:
 # --- Holds -------------------------------------------------------------------------------
 
 
-def _replace_active_hold(*, buyer, event: Event) -> bool:
+class HeldElsewhere(HoldInProgress):
+    """A reservation for this email address is open in another browser. Finish it there,
+    or try again when it ends."""
+
+
+def _replace_active_hold(*, buyer, event: Event, own_hold_ids=None) -> bool:
     """One reservation per buyer and event: a new one replaces the old (released and
     committed before the new take, so the buyer's own stock never looks sold out). Marked
-    REPLACED, so a tab still showing the old one tells the buyer what happened to it."""
+    REPLACED, so a tab still showing the old one tells the buyer what happened to it.
+
+    `own_hold_ids`: a guest's browser (accounts.guests) replaces only the holds it made; a
+    live one made elsewhere for the same email is not somebody else's to cancel."""
     replaced = False
+    now = timezone.now()
     for hold in Hold.objects.filter(buyer=buyer, event=event, status=Hold.Status.ACTIVE):
+        if own_hold_ids is not None and hold.pk not in own_hold_ids and hold.expires_at > now:
+            raise HeldElsewhere()
         replaced = release_hold(hold=hold, status=Hold.Status.REPLACED) or replaced
     return replaced
 
 
-def hold_tickets(*, buyer, event: Event, quantities: dict, phone: str = "") -> Hold:
+def hold_tickets(
+    *, buyer, event: Event, quantities: dict, phone: str = "", own_hold_ids=None
+) -> Hold:
     """Hold general-admission tickets {ticket_type_id: quantity}, all or nothing. Raises
-    SoldOut, InvalidSelection (LimitExceeded, SalesClosed) or HoldInProgress. A guest's
-    `phone` (E.164) counts towards the limit too."""
+    SoldOut, InvalidSelection (LimitExceeded, SalesClosed) or HoldInProgress. For a guest,
+    `phone` (E.164) counts towards the limit too and `own_hold_ids` are the holds its
+    browser may replace."""
     wanted, types = ticket_selection(event=event, quantities=quantities)
     _check_account_limit(buyer=buyer, event=event, quantity=sum(wanted.values()), phone=phone)
-    replaced = _replace_active_hold(buyer=buyer, event=event)
+    replaced = _replace_active_hold(buyer=buyer, event=event, own_hold_ids=own_hold_ids)
     taken = _gate_take(wanted, types)
     try:
         hold = _write_hold(buyer=buyer, event=event, counts=wanted, types=types)
@@ -310,12 +324,12 @@ def hold_tickets(*, buyer, event: Event, quantities: dict, phone: str = "") -> H
     return hold
 
 
-def hold_seats(*, buyer, event: Event, seat_ids, phone: str = "") -> Hold:
+def hold_seats(*, buyer, event: Event, seat_ids, phone: str = "", own_hold_ids=None) -> Hold:
     """Hold exactly these seats, all or nothing. Raises SeatTaken, SoldOut or
-    InvalidSelection."""
+    InvalidSelection (a guest: as hold_tickets)."""
     seat_ids, counts, types = seat_selection(event=event, seat_ids=seat_ids)
     _check_account_limit(buyer=buyer, event=event, quantity=len(seat_ids), phone=phone)
-    replaced = _replace_active_hold(buyer=buyer, event=event)
+    replaced = _replace_active_hold(buyer=buyer, event=event, own_hold_ids=own_hold_ids)
     hold_id = _next_hold_id()
     owner, ttl = str(hold_id), settings.HOLD_SECONDS + HOLD_GRACE_SECONDS
     claimed = None
