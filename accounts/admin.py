@@ -9,11 +9,14 @@ from getiickets.errors import DomainError
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "phone", "is_staff", "date_joined"]
-    search_fields = ["email", "full_name", "phone"]
+    list_display = ["email", "full_name", "phone", "is_guest", "is_staff", "date_joined"]
+    list_filter = ["is_guest", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["email", "guest_email", "full_name", "phone"]
+    readonly_fields = ["is_guest", "guest_email"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Profile", {"fields": ("full_name", "phone")}),
+        ("Guest checkout", {"fields": ("is_guest", "guest_email")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )

@@ -384,13 +384,13 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
 def send_sms(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
     order = Order.objects.select_related("event", "buyer").get(pk=order_id)
     count = pdf.pdf_tickets(order).count()
-    link = (
-        guest_order_url(order) if order.buyer.is_guest else f"{settings.SITE_URL}/dashboard/tickets"
-    )
+    if order.buyer.is_guest:  # the signed link names the order: one SMS segment, not two
+        where = f"Open: {guest_order_url(order)}"
+    else:
+        where = f"Order {order.reference}. Open: {settings.SITE_URL}/dashboard/tickets"
     body = (
         f"getiickets: your {count} ticket{'s' if count != 1 else ''} for {order.event.title} "
-        f"{'are' if count != 1 else 'is'} ready. Order {order.reference}. "
-        f"Open: {link}"
+        f"{'are' if count != 1 else 'is'} ready. {where}"
     )
     return _sms_step(order_id=order_id, kind=kind, phone=order.phone, body=body)
 

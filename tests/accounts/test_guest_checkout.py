@@ -17,6 +17,7 @@ from orders import access
 from orders.models import Order
 from tests.accounts.conftest import link_in_last_email, sign_in
 from tests.factories import paid_order_with_tickets
+from tests.standins.fixtures import twilio  # noqa: F401
 from tickets import inventory
 from tickets.models import Hold, Ticket
 
@@ -269,3 +270,21 @@ def test_an_unverified_sign_up_with_a_guests_email_reveals_nothing(settings, cli
     assert client.get(f"/orders/{order.reference}").status_code == 404
     assert client.get(f"/dashboard/tickets/{tickets[0].pk}/qr").status_code == 404
     assert Order.objects.get(pk=order.pk).buyer == guest
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_guests_sms_carries_the_signed_link_in_one_segment(settings, twilio, ticket_type):  # noqa: F811
+    from tickets import delivery
+
+    settings.SITE_URL = "https://getiickets.ng"
+    ticket_type.event.title = "Gidi Fest"
+    ticket_type.event.save(update_fields=["title"])
+    guest = guests.guest_for(email="chioma@example.ng", full_name="Chioma Eze", phone=PHONE)
+    order, _ = paid_order_with_tickets(
+        ticket_type=ticket_type, quantity=2, buyer=guest, phone=PHONE
+    )
+    delivery.send_sms(order_id=order.pk)
+    [sms] = twilio.to(PHONE)
+    link = "https://getiickets.ng" + access.link_path(order)
+    assert sms["body"] == f"getiickets: your 2 tickets for Gidi Fest are ready. Open: {link}"
+    assert len(sms["body"]) <= 160
