@@ -174,6 +174,8 @@ def start_session(request, *, guest: User, phone: str) -> None:
     handed to tickets.resume to release (one reservation per session and event)."""
     state = _state(request)
     previous = [] if state.get("guest") == guest.pk else list(state.get("holds", []))
+    # A new session key, as at sign-in: a session id planted or seen before cannot follow.
+    request.session.cycle_key()
     _save(
         request,
         {

@@ -64,7 +64,9 @@ def test_reserving_signed_out_offers_continue_as_guest_next_to_sign_in(client, t
 
 def test_continue_as_guest_holds_the_selection_and_lands_at_checkout(client, ticket_type):
     reserve_signed_out(client, ticket_type)
+    before = client.session.session_key
     response = continue_as_guest(client, next=f"/events/{ticket_type.event.slug}/hold")
+    assert client.session.session_key != before  # a new key, as at sign-in (no fixation)
     hold = Hold.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/checkout?hold={hold.pk}"
