@@ -227,13 +227,14 @@ def session_hold_ids(request) -> list[int]:
     return list(_state(request).get("holds", []))
 
 
-def guest_hold_rules(request) -> dict:
-    """What tickets.inventory needs to hold for this request's buyer: nothing more for an
-    account; for a guest its phone (the per-phone limit) and the holds this browser made
+def guest_hold_rules(request, buyer) -> dict:
+    """What tickets.inventory needs to hold for `buyer`: nothing more for an account; for
+    the session's guest its phone (the per-phone limit) and the holds this browser made
     (the only ones it may replace)."""
-    if request.user.is_authenticated or session_guest_id(request) is None:
+    if not buyer.is_guest:
         return {}
-    return {"phone": guest_phone(request), "own_hold_ids": session_hold_ids(request)}
+    state = _state(request)
+    return {"phone": state.get("phone", ""), "own_hold_ids": list(state.get("holds", []))}
 
 
 def remember_order(request, order_id: int) -> None:

@@ -75,14 +75,14 @@ def _hold_pending(request, pending, *, buyer, done: str) -> None:
                 buyer=buyer,
                 event=event,
                 seat_ids=[int(s) for s in pending["seats"]],
-                **guests.guest_hold_rules(request),
+                **guests.guest_hold_rules(request, buyer),
             )
         else:
             hold = inventory.hold_tickets(
                 buyer=buyer,
                 event=event,
                 quantities={int(k): int(v) for k, v in pending.get("quantities", {}).items()},
-                **guests.guest_hold_rules(request),
+                **guests.guest_hold_rules(request, buyer),
             )
     except DomainError as exc:
         if isinstance(exc, inventory.LimitExceeded | inventory.HoldInProgress):

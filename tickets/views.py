@@ -164,7 +164,7 @@ def _attempt(request, event, *, form, posted, remember, call):
         guests.offer(request)  # the sign-in page offers "Continue as guest" too
         return redirect_to_login(reverse("tickets:hold", args=[event.slug]))
     try:
-        new_hold = call(event, buyer, guests.guest_hold_rules(request))
+        new_hold = call(event, buyer, guests.guest_hold_rules(request, buyer))
     except DomainError as exc:
         if isinstance(exc, inventory.SeatTaken):
             posted = {}  # show the fresh map without the lost seats pre-picked
