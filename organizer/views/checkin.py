@@ -43,6 +43,10 @@ def _text(value, *, name: str) -> str:
 
 
 def _json_object(request, *, limit: int) -> dict:
+    # A form or multipart body is parsed (and its stream consumed) by the middleware that
+    # checks form fields, so only JSON may reach request.body here.
+    if request.content_type != "application/json":
+        raise BadInput("Send JSON (Content-Type: application/json).")
     if len(request.body) > limit:
         raise BadInput("The request is too large.")
     try:
@@ -177,7 +181,7 @@ def counts(request, event_id):
 @require_POST
 def sync(request, event_id):
     event = services.event_for(request.organizer, event_id)
-    if len(request.body) > MAX_SYNC_BYTES:
+    if request.content_type == "application/json" and len(request.body) > MAX_SYNC_BYTES:
         return JsonResponse({"error": "Too many records at once."}, status=413)
     try:
         data = _json_object(request, limit=MAX_SYNC_BYTES)

@@ -52,6 +52,8 @@ def paystack_api(view):
         _enabled()
         if not _authorised(request):
             return _fail("Invalid key", status=401)
+        if request.method == "POST" and request.content_type != "application/json":
+            return _fail("Send a JSON body (Content-Type: application/json)")
         return view(request, *args, **kwargs)
 
     return wrapped

@@ -106,3 +106,16 @@ def test_counts_show_this_device_and_the_event_total(owner_client, event, regula
     assert counts == {"inside": 3, "valid": 3, "device": "Gate A", "device_count": 2}
     page = owner_client.get(reverse("organizer:check_in", args=[event.pk])).content.decode()
     assert "Gate A" in page and "Gate B" in page
+
+
+def test_sync_answers_a_form_or_multipart_body_with_a_400_asking_for_json(owner_client, event):
+    # The middleware that checks form fields has read a form body's stream already: the
+    # view must refuse it plainly rather than fail reading request.body (it was a 500).
+    sync = reverse("organizer:check_in_sync", args=[event.pk])
+    multipart = owner_client.post(sync, {"records": "[]", "device": "Gate A"})
+    form = owner_client.post(
+        sync, "records=%5B%5D", content_type="application/x-www-form-urlencoded"
+    )
+    for response in (multipart, form):
+        assert response.status_code == 400
+        assert "JSON" in response.json()["error"]

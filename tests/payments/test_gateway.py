@@ -47,6 +47,21 @@ def test_the_sandbox_refuses_a_wrong_secret_key(sandbox):
     assert answer.json() == {"status": False, "message": "Invalid key"}
 
 
+@pytest.mark.needs_services
+@pytest.mark.django_db(transaction=True)
+def test_the_sandbox_answers_a_form_body_with_a_400_as_paystack_does(sandbox, settings):
+    import requests
+
+    answer = requests.post(
+        sandbox.url + "/sandbox/paystack/transaction/initialize",
+        headers={"Authorization": f"Bearer {settings.PAYSTACK_SECRET_KEY}"},
+        files={"amount": (None, "5000"), "email": (None, "ada@example.ng")},
+        timeout=5,
+    )
+    assert answer.status_code == 400
+    assert answer.json()["status"] is False
+
+
 def test_a_paystack_that_never_answers_times_out(settings):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
