@@ -23,6 +23,7 @@ from orders.models import Order
 from payments import services as payments
 from payments.models import RefundBatch
 from tickets import inventory as hold_services
+from tickets.delivery import twilio_configured
 from tickets.models import Hold
 
 PROMO_TRIES = "20/m"  # guessing codes by brute force is slow
@@ -338,7 +339,11 @@ def _guest_context(order) -> dict:
     """A guest's order pages show its signed link and the way to an account."""
     if not order.buyer.is_guest:
         return {}
-    return {"guest_order": True, "order_link": access.link_path(order)}
+    return {
+        "guest_order": True,
+        "order_link": access.link_path(order),
+        "link_texted": bool(order.phone) and twilio_configured(),  # never claim an SMS
+    }
 
 
 def _order_page(request, order):

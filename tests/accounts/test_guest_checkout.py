@@ -224,6 +224,7 @@ def test_the_signed_link_opens_the_order_and_a_tampered_one_is_404(client, ticke
     assert page.status_code == 200
     html = page.content.decode()
     assert order.reference in html and "Keep your tickets in one place" in html
+    assert "We emailed you a link to this page" in html  # no SMS provider here: no texting
     # This browser may now show that order's QR codes.
     qr = client.get(f"/dashboard/tickets/{tickets[0].pk}/qr.svg")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml"

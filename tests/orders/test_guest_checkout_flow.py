@@ -84,6 +84,7 @@ def test_a_guest_buys_pays_on_the_sandbox_and_opens_the_order_by_its_link(
     assert success.status_code == 200
     html = success.content.decode()
     assert "You're going to Gidi Fest!" in html and order.reference in html
+    assert "We emailed and texted you a link to this page" in html  # Twilio stand-in is on
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     tickets = list(Ticket.objects.filter(order=order))
