@@ -230,7 +230,8 @@ def unpublish_event(*, event: Event) -> Event:
 
 @transaction.atomic
 def cancel_event(*, event: Event) -> Event:
-    """Cancel: the status changes here; `event_cancelled` lets payments refund buyers."""
+    """Cancel: the status changes here; `event_cancelled`, sent inside this transaction, lets
+    payments queue the refunds and tickets write each buyer's notice, all committed with it."""
     from events.signals import event_cancelled
 
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -238,7 +239,7 @@ def cancel_event(*, event: Event) -> Event:
         raise EventError("This event is already cancelled.")
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status", "updated_at"])
-    transaction.on_commit(lambda: event_cancelled.send(sender=Event, event=event))
+    event_cancelled.send(sender=Event, event=event)
     return event
 
 

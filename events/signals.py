@@ -1,7 +1,8 @@
 """Signals: cache invalidation, the search document, and `event_cancelled` for other apps.
 
-`event_cancelled` is sent (after the transaction commits) with `event=<Event>` when an
-organizer cancels an event; the payments app hooks refunds to it.
+`event_cancelled` is sent with `event=<Event>` when an organizer cancels an event, inside the
+transaction that cancels it: receivers (payments' refund batch, tickets' buyer notices) write
+their rows in it and defer anything external to `transaction.on_commit`.
 """
 
 from django.db import connection

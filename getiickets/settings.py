@@ -463,6 +463,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.expire_waitlist_offers",
         "schedule": timedelta(minutes=1),
     },
+    "requeue-stalled-deliveries": {
+        "task": "tickets.tasks.requeue_stalled_deliveries",
+        "schedule": timedelta(minutes=2),
+    },
     "nightly-reconcile-holds": {
         "task": "tickets.tasks.reconcile_gate",
         "schedule": crontab(minute=15, hour=3),

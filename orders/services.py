@@ -293,8 +293,10 @@ def mark_paid(*, order: Order, source: str, actor=None, note: str = "") -> str:
     )
     if not moved:  # cannot happen under the row lock; be explicit anyway
         raise OrderClosed()
-    order_id = order.pk
-    transaction.on_commit(lambda: order_paid.send(sender=Order, order_id=order_id))
+    # Inside the transaction: the receivers write what a paid order owes (the confirmation's
+    # outbox rows, the ledger's sale) in it, so a crash right after the commit cannot lose
+    # them; anything they send waits for the commit (transaction.on_commit).
+    order_paid.send(sender=Order, order_id=order.pk)
     return "paid"
 
 

@@ -40,17 +40,28 @@ def dispatch(task, *args, **options) -> None:
     task.apply_async(args=args, **options)
 
 
-def start_fulfilment(order_id: int) -> None:
-    """Write the confirmation's outbox rows, then issue the tickets (which sends them)."""
-    from tickets import fulfilment_tasks as t
-
+def record_confirmation(order_id: int) -> None:
+    """Write the confirmation's outbox rows (PDF, email, SMS); idempotent. Called inside the
+    transaction that marks the order paid, so they commit with the payment or not at all."""
     phone = Order.objects.values_list("phone", flat=True).get(pk=order_id)
     delivery.record_intent(order_id=order_id, channel=DeliveryLog.Channel.PDF, kind="confirmation")
     delivery.record_intent(
         order_id=order_id, channel=DeliveryLog.Channel.EMAIL, kind="confirmation"
     )
     delivery.record_sms_intent(order_id=order_id, kind="confirmation", phone=phone)
+
+
+def issue(order_id: int) -> None:
+    """Issue the tickets, which then sends them (`after_issuing`)."""
+    from tickets import fulfilment_tasks as t
+
     dispatch(t.issue_tickets, order_id, priority=NORMAL)
+
+
+def start_fulfilment(order_id: int) -> None:
+    """Write the confirmation's outbox rows, then issue the tickets (which sends them)."""
+    record_confirmation(order_id)
+    issue(order_id)
 
 
 def after_issuing(order_id: int) -> None:
@@ -64,11 +75,14 @@ def after_issuing(order_id: int) -> None:
 
 
 def enqueue_fulfilment(order_id: int) -> None:
-    """Start fulfilment once the surrounding transaction has committed."""
-    transaction.on_commit(lambda: start_fulfilment(order_id))
+    """The outbox rows now, in the surrounding transaction; the issuing once it has committed.
+    Should the process die in between, `tickets.outbox.requeue_stalled` finds the rows."""
+    record_confirmation(order_id)
+    transaction.on_commit(lambda: issue(order_id))
 
 
 def on_order_paid(sender=None, order_id=None, **kwargs):
+    """Inside the payment's transaction (orders.services.mark_paid)."""
     if order_id is None:
         return
     log.info("order %s paid: fulfilment enqueued", order_id)

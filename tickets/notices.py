@@ -3,9 +3,10 @@ cancelled event, by email and (when Twilio is configured and the order has a pho
 
 Each notice goes through the delivery outbox (tickets.delivery: the intent is recorded, then
 sent by `run_step`, unique per order, channel and kind, no transaction open while the provider
-answers), so a retried or duplicated task never sends it twice. They run in Celery tasks
-enqueued on commit (tickets.tasks), from payments' `refund_confirmed` and events'
-`event_cancelled`.
+answers), so a retried or duplicated task never sends it twice. The outbox rows are
+written inside the transaction that confirms the refund or cancels the event (payments'
+`refund_confirmed`, events' `event_cancelled`); Celery tasks enqueued on commit send them
+(tickets.tasks), and `tickets.outbox` re-enqueues any a crash left behind.
 """
 
 from datetime import date, timedelta
@@ -25,6 +26,7 @@ from tickets import delivery
 # working days to show it (Paystack's own guidance to customers).
 REFUND_WORKING_DAYS = 10
 LAGOS = ZoneInfo("Africa/Lagos")
+CANCELLED_KIND = "event-cancelled"
 
 
 def expected_by(start) -> date:
@@ -134,7 +136,7 @@ def send_cancellation_notice(*, order_id: int, channel: str):
     return _send(
         order=order,
         channel=channel,
-        kind="event-cancelled",
+        kind=CANCELLED_KIND,
         subject=f"Cancelled: {order.event.title}",
         template="event_cancelled",
         context=context,
@@ -143,6 +145,8 @@ def send_cancellation_notice(*, order_id: int, channel: str):
 
 
 def on_event_cancelled(sender=None, event=None, **kwargs):
+    """Inside the cancellation's transaction (events.services.cancel_event): each buyer's
+    notice is written into the outbox with it; the sending waits for the commit."""
     from tickets import tasks
 
     order_ids = list(
@@ -156,6 +160,7 @@ def on_event_cancelled(sender=None, event=None, **kwargs):
         ).values_list("pk", flat=True)
     )
     for order_id in order_ids:
+        _intend(order_id, CANCELLED_KIND)
         transaction.on_commit(
             lambda order_id=order_id: tasks.notify_event_cancelled.delay(order_id)
         )

@@ -20,6 +20,14 @@ def reconcile_gate() -> list[dict]:
     return drifted
 
 
+@shared_task(acks_late=True)
+def requeue_stalled_deliveries() -> int:
+    """Every few minutes: outbox rows a crash or a lost message left unsent (tickets.outbox)."""
+    from tickets import outbox
+
+    return outbox.requeue_stalled()
+
+
 # --- Buyer notices about money (tickets.notices) ------------------------------------------
 @shared_task(
     acks_late=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=8, name="notify_refund"

@@ -84,6 +84,12 @@ def start_transfer(*, ticket: Ticket, sender, recipient: str) -> TicketTransfer:
     from tickets.fulfilment import dispatch
     from tickets.fulfilment_tasks import send_transfer_notice
 
+    # The notice's outbox row commits with the transfer (the sweep finds it if the task is lost).
+    kind = f"transfer-{transfer.pk}"
+    if to_email:
+        delivery.record_intent(order_id=ticket.order_id, channel="email", kind=kind)
+    else:
+        delivery.record_sms_intent(order_id=ticket.order_id, kind=kind, phone=to_phone)
     transaction.on_commit(lambda: dispatch(send_transfer_notice, transfer.pk))
     return transfer
 

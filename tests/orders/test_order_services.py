@@ -1,4 +1,4 @@
-"""The order state machine: guarded transitions, logged, signals on commit."""
+"""The order state machine: guarded transitions, logged, signals to other apps."""
 
 import pytest
 
@@ -12,23 +12,26 @@ from tickets.models import Hold
 pytestmark = pytest.mark.django_db
 
 
-def test_order_paid_is_sent_once_on_commit_with_the_order_id(django_capture_on_commit_callbacks):
+def test_order_paid_is_sent_once_inside_the_payment_transaction_with_the_order_id(
+    django_capture_on_commit_callbacks,
+):
     received = []
 
     def receiver(sender, order_id, **kwargs):
-        received.append(order_id)
+        # Inside the transaction: what a receiver writes commits with the payment.
+        received.append((order_id, Order.objects.get(pk=order_id).status))
 
     order_paid.connect(receiver)
     try:
         order = order_for()
         with django_capture_on_commit_callbacks(execute=True):
             assert services.mark_paid(order=order, source="webhook") == "paid"
-            assert received == []  # not before the commit
+            assert received == [(order.pk, Order.Status.PAID)]  # before the commit
         with django_capture_on_commit_callbacks(execute=True):
             assert services.mark_paid(order=order, source="callback") == "already"
     finally:
         order_paid.disconnect(receiver)
-    assert received == [order.pk]
+    assert received == [(order.pk, Order.Status.PAID)]
     order.refresh_from_db()
     assert order.status == Order.Status.PAID and order.paid_at
     assert order.hold.status == Hold.Status.SOLD
