@@ -3,7 +3,6 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.manage_email import email_already_exists
 from django import forms
 from django.contrib.auth.hashers import make_password
-from django.core.validators import RegexValidator
 from django.db import transaction
 from phonenumber_field.formfields import PhoneNumberField
 from phonenumber_field.widgets import RegionalPhoneNumberWidget
@@ -15,39 +14,6 @@ from events.models import Organizer
 PHONE_ERROR = (
     "Enter a valid phone number: a Nigerian number like 0803 123 4567, "
     "or an international number starting with + (e.g. +234 803 123 4567)."
-)
-
-NIGERIAN_BANKS = [
-    "Access Bank",
-    "Citibank Nigeria",
-    "Ecobank Nigeria",
-    "Fidelity Bank",
-    "First Bank of Nigeria",
-    "First City Monument Bank (FCMB)",
-    "Globus Bank",
-    "Guaranty Trust Bank (GTBank)",
-    "Jaiz Bank",
-    "Keystone Bank",
-    "Kuda Microfinance Bank",
-    "Moniepoint Microfinance Bank",
-    "OPay",
-    "PalmPay",
-    "Polaris Bank",
-    "Providus Bank",
-    "Stanbic IBTC Bank",
-    "Standard Chartered Bank",
-    "Sterling Bank",
-    "SunTrust Bank",
-    "Titan Trust Bank",
-    "Union Bank of Nigeria",
-    "United Bank for Africa (UBA)",
-    "Unity Bank",
-    "Wema Bank",
-    "Zenith Bank",
-]
-
-nuban_validator = RegexValidator(
-    r"^\d{10}$", "Enter your 10-digit NUBAN account number (digits only)."
 )
 
 
@@ -208,44 +174,16 @@ class OrganizerRequestForm(forms.ModelForm):
 
 
 class OrganizerProfileForm(forms.ModelForm):
-    """Business and payout details an organizer completes before publishing events."""
+    """The business details an organizer completes before publishing events. The bank account
+    payouts go to is not here: it is added and verified on the Money page (payments)."""
 
     business_name = forms.CharField(label="Registered business name", max_length=150)
     business_address = forms.CharField(label="Business address", max_length=255)
     contact_phone = phone_field("Contact phone", help_text="")
-    bank_name = forms.CharField(
-        label="Bank",
-        max_length=100,
-        widget=forms.TextInput(attrs={"list": "ng-banks", "autocomplete": "off"}),
-    )
-    bank_account_number = forms.CharField(
-        label="Account number (NUBAN)",
-        max_length=14,
-        help_text="10 digits.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
-    bank_account_name = forms.CharField(
-        label="Account name",
-        max_length=150,
-        help_text="Exactly as your bank shows it; payouts go only to this account.",
-    )
 
     class Meta:
         model = Organizer
-        fields = [
-            "business_name",
-            "business_address",
-            "contact_phone",
-            "city",
-            "bank_name",
-            "bank_account_number",
-            "bank_account_name",
-        ]
-
-    def clean_bank_account_number(self):
-        number = "".join(self.cleaned_data["bank_account_number"].split())
-        nuban_validator(number)
-        return number
+        fields = ["business_name", "business_address", "contact_phone", "city"]
 
 
 ProfileForm = BuyerProfileForm

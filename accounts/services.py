@@ -181,7 +181,7 @@ def reject_organizer_request(
 
 @transaction.atomic
 def complete_organizer_profile(*, user: User, **details) -> Organizer:
-    """Business and payout details (bank, 10-digit NUBAN, account name) for an organizer."""
+    """An organizer's business details (name, address, contact phone, city)."""
     organizer = Organizer.objects.select_for_update().filter(user=user, is_active=True).first()
     if organizer is None:
         raise NotAnOrganizer()
@@ -190,9 +190,6 @@ def complete_organizer_profile(*, user: User, **details) -> Organizer:
         "business_address",
         "contact_phone",
         "city",
-        "bank_name",
-        "bank_account_number",
-        "bank_account_name",
     }
     unknown = set(details) - allowed
     if unknown:

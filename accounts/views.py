@@ -14,7 +14,6 @@ from django_ratelimit.core import is_ratelimited
 from accounts import guests, landing, permissions, roles, services
 from accounts.decorators import organizer_required
 from accounts.forms import (
-    NIGERIAN_BANKS,
     BuyerProfileForm,
     GuestForm,
     LoginForm,
@@ -259,7 +258,7 @@ def onboarding_organizer(request):
             except DomainError as exc:
                 messages.error(request, str(exc))
                 return redirect("accounts:onboarding_organizer")
-            messages.success(request, "Your business and payout details are saved.")
+            messages.success(request, "Your business details are saved.")
             return redirect(safe_next(request, default=ORGANIZER_HOME))
         organizer.refresh_from_db()
     else:
@@ -270,7 +269,6 @@ def onboarding_organizer(request):
         {
             "form": form,
             "organizer": organizer,
-            "banks": NIGERIAN_BANKS,
             "next": safe_next(request, default=""),
         },
         status=400 if form.is_bound else 200,

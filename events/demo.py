@@ -323,9 +323,6 @@ def seed_events():
     if not organizer.profile_complete:
         organizer.business_name = organizer.business_name or "Eko Live Events Ltd"
         organizer.business_address = organizer.business_address or "12 Admiralty Way, Lekki, Lagos"
-        organizer.bank_name = organizer.bank_name or "GTBank"
-        organizer.bank_account_number = organizer.bank_account_number or "0123456789"
-        organizer.bank_account_name = organizer.bank_account_name or "Eko Live Events Ltd"
         organizer.save()
 
     categories = {c.name: c for c in Category.objects.all()}

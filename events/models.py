@@ -24,12 +24,10 @@ class Organizer(models.Model):
     instagram = models.CharField(max_length=100, blank=True)
     twitter = models.CharField(max_length=100, blank=True)
     is_active = models.BooleanField(default=True)
-    # Business and payout details, completed at /onboarding/organizer before publishing.
+    # Business details, completed at /onboarding/organizer before publishing. Where the money
+    # goes is the verified PayoutAccount (payments), added on the Money page.
     business_name = models.CharField(max_length=150, blank=True)
     business_address = models.CharField(max_length=255, blank=True)
-    bank_name = models.CharField(max_length=100, blank=True)
-    bank_account_number = models.CharField(max_length=10, blank=True)
-    bank_account_name = models.CharField(max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,15 +38,9 @@ class Organizer(models.Model):
 
     @property
     def profile_complete(self) -> bool:
-        return all(
-            [
-                self.business_name,
-                self.business_address,
-                self.bank_name,
-                self.bank_account_number,
-                self.bank_account_name,
-            ]
-        )
+        """The business details publishing needs (a bank account is not: payouts wait for a
+        verified one, payments.PayoutAccount)."""
+        return all([self.business_name, self.business_address, self.contact_phone])
 
 
 class Category(models.Model):

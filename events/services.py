@@ -202,7 +202,7 @@ def publish_event(*, event: Event) -> Event:
         raise CannotPublish("A cancelled event cannot be published again.")
     if not event.organizer.profile_complete:
         raise CannotPublish(
-            "Complete your organizer profile (business and payout details) before publishing."
+            "Complete your business details (Business details page) before publishing."
         )
     types = list(event.ticket_types.all())
     if not types:

@@ -283,7 +283,7 @@ class EventDetail(OrganizerView):
 
 
 class EventPublish(OrganizerView):
-    """Publish a draft (it must have tickets on sale and the payout details complete)."""
+    """Publish a draft (it must have tickets on sale and the business details complete)."""
 
     serializer_class = OrganizerEventSerializer
 

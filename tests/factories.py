@@ -43,9 +43,7 @@ class OrganizerFactory(factory.django.DjangoModelFactory):
     city = "Lagos"
     business_name = factory.LazyAttribute(lambda o: f"{o.name} Ltd")
     business_address = "12 Admiralty Way, Lekki"
-    bank_name = "GTBank"
-    bank_account_number = "0123456789"
-    bank_account_name = factory.LazyAttribute(lambda o: f"{o.name} Ltd")
+    contact_phone = "+2348031234567"
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,7 @@ SECTIONS = [
     ("Promo codes", "organizer:promo_codes", perms.MANAGE_PROMO_CODES, "promo_codes"),
     ("Check-in", "organizer:check_in_home", perms.CHECK_IN, "check_in"),
     ("Money", "payments:money", perms.VIEW_MONEY, "money"),
-    ("Payout details", "organizer:payout_details", perms.PAYOUT_DETAILS, "payout"),
+    ("Business details", "organizer:payout_details", perms.PAYOUT_DETAILS, "payout"),
     ("Team", "organizer:team", perms.MANAGE_TEAM, "team"),
     ("API tokens", "organizer:api_tokens", perms.API_TOKENS, "api_tokens"),
 ]

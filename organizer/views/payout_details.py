@@ -1,11 +1,11 @@
-"""Business and payout details of the organizer: owners only."""
+"""The organizer's business details: owners only (the payout bank account is on Money)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from accounts import permissions as perms
 from accounts import services
-from accounts.forms import NIGERIAN_BANKS, OrganizerProfileForm
+from accounts.forms import OrganizerProfileForm
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
 
@@ -22,12 +22,12 @@ def payout_details(request):
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Your business and payout details are saved.")
+                messages.success(request, "Your business details are saved.")
                 return redirect("organizer:payout_details")
         organizer.refresh_from_db()
     return render(
         request,
         "organizer/payout_details.html",
-        {"form": form, "organizer": organizer, "banks": NIGERIAN_BANKS},
+        {"form": form, "organizer": organizer},
         status=400 if form.is_bound else 200,
     )

@@ -122,17 +122,16 @@ def test_account_journey_on_a_phone(live_server, page_factory, screenshot, setti
     expect(page.locator(".role-switcher").get_by_text("Organizing")).to_be_visible()
     snap("organizer-onboarding")
 
-    # Business and payout details, with a bad NUBAN first.
+    # Business details, with the address missing first; no bank fields (those are on Money).
     page.goto(base + "/onboarding/organizer?next=/profile")
+    expect(page.get_by_text("add and verify a bank account on the Money page")).to_be_visible()
+    expect(page.get_by_label("Account number (NUBAN)")).to_have_count(0)
     page.get_by_label("Registered business name").fill("Tolu Live Ventures")
-    page.get_by_label("Business address").fill("5 Ring Road, Ibadan")
-    page.get_by_label("Bank").fill("Wema Bank")
-    page.get_by_label("Account number (NUBAN)").fill("12345")
-    page.get_by_label("Account name").fill("Tolu Live Ventures")
+    page.get_by_label("Contact phone").fill("08035551234")
     page.get_by_role("button", name="Save details").click()
-    expect(page.get_by_text("Enter your 10-digit NUBAN account number")).to_be_visible()
+    expect(page.get_by_text("This field is required.")).to_be_visible()
     snap("organizer-onboarding-error")
-    page.get_by_label("Account number (NUBAN)").fill("0123456789")
+    page.get_by_label("Business address").fill("5 Ring Road, Ibadan")
     page.get_by_role("button", name="Save details").click()
     page.wait_for_url(base + "/profile")
     user.refresh_from_db()

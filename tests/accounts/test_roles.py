@@ -67,8 +67,8 @@ def test_select_role_as_organizer_opens_the_dashboard(client, organizer_user):
     assert client.get("/test/organizer-only").status_code == 200
 
 
-def test_organizer_with_incomplete_payout_details_is_sent_to_onboarding(client, organizer_user):
-    organizer_user.organizer.bank_account_number = ""
+def test_organizer_with_incomplete_business_details_is_sent_to_onboarding(client, organizer_user):
+    organizer_user.organizer.business_address = ""
     organizer_user.organizer.save()
     response = as_organizer(client, organizer_user)
     assert response["Location"] == "/onboarding/organizer"

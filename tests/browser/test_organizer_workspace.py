@@ -64,7 +64,7 @@ def test_an_organizer_reaches_every_tool_by_clicking_from_the_dashboard(
         ("Create event", "Create an event"),
         ("Promo codes", "Promo codes"),
         ("Check-in", "Check-in"),
-        ("Payout details", "Business and payout details"),
+        ("Business details", "Business details"),
         ("Team", "Team"),
         ("Dashboard", "Dashboard"),
     ]:

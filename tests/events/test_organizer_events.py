@@ -209,14 +209,14 @@ def test_publishing_needs_a_ticket_type(organizer_client, organizer):
 
 
 def test_publishing_needs_a_complete_profile(organizer_client, organizer):
-    organizer.bank_account_number = ""
+    organizer.business_address = ""
     organizer.save()
     event = EventFactory(organizer=organizer, status=Event.Status.DRAFT)
     TicketTypeFactory(event=event)
     response = organizer_client.post(
         reverse("organizer:event_publish", args=[event.pk]), follow=True
     )
-    assert "Complete your organizer profile" in response.content.decode()
+    assert "Complete your business details" in response.content.decode()
     event.refresh_from_db()
     assert event.status == Event.Status.DRAFT
 
