@@ -248,31 +248,45 @@ def _days(start: date, end: date):
         day += timedelta(days=1)
 
 
+def tickets_sold(*, event: Event):
+    """The event's admissions that count as sold: in a paid order and not refunded. Ticket
+    revenue is what buyers paid for them, after discounts (`OrderItem.paid_kobo`); service
+    fees are not in it (`service_fees_kobo`). Every analytics figure reads this one set."""
+    return OrderItem.objects.filter(
+        order__event=event,
+        order__status__in=SALE_STATUSES,
+        order__paid_at__isnull=False,
+        refunded_at__isnull=True,
+    )
+
+
+def service_fees_kobo(*, event: Event) -> int:
+    """Service fees buyers paid on the event's sold orders (kept on a partial refund)."""
+    return (
+        Order.objects.filter(
+            event=event, status__in=SALE_STATUSES, paid_at__isnull=False
+        ).aggregate(kobo=Sum("fee_kobo"))["kobo"]
+        or 0
+    )
+
+
 def sales_by_day(*, event: Event) -> list[dict]:
-    """Per Lagos day: tickets sold, revenue (kobo), and the running totals; gaps are zero."""
-    tz = lagos()
-    revenue = dict(
-        Order.objects.filter(event=event, status__in=SALE_STATUSES, paid_at__isnull=False)
-        .annotate(day=TruncDate("paid_at", tzinfo=tz))
+    """Per Lagos day: tickets sold, ticket revenue (kobo, `tickets_sold`), and the running
+    totals; gaps are zero."""
+    per_day = {
+        row["day"]: row
+        for row in tickets_sold(event=event)
+        .annotate(day=TruncDate("order__paid_at", tzinfo=lagos()))
         .values("day")
-        .annotate(kobo=Sum(F("total_kobo") - F("refunded_kobo")))
-        .values_list("day", "kobo")
-    )
-    tickets = dict(
-        OrderItem.objects.filter(
-            order__event=event, order__status__in=SALE_STATUSES, order__paid_at__isnull=False
-        )
-        .annotate(day=TruncDate("order__paid_at", tzinfo=tz))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    days = sorted(set(revenue) | set(tickets))
-    if not days:
+        .annotate(n=Count("pk"), kobo=Sum("paid_kobo"))
+    }
+    if not per_day:
         return []
+    days = sorted(per_day)
     rows, total_tickets, total_kobo = [], 0, 0
     for day in _days(days[0], days[-1]):
-        n, kobo = tickets.get(day, 0), revenue.get(day, 0) or 0
+        row = per_day.get(day, {})
+        n, kobo = row.get("n", 0), row.get("kobo") or 0
         total_tickets += n
         total_kobo += kobo
         rows.append(
@@ -288,11 +302,13 @@ def sales_by_day(*, event: Event) -> list[dict]:
 
 
 def revenue_by_ticket_type(*, event: Event) -> list[dict]:
+    """Per ticket type: tickets sold and their ticket revenue (`tickets_sold`); the rows sum
+    to the totals of `sales_by_day`."""
     sold = {
         row["ticket_type"]: row
-        for row in OrderItem.objects.filter(order__event=event, order__status__in=SALE_STATUSES)
+        for row in tickets_sold(event=event)
         .values("ticket_type")
-        .annotate(tickets=Count("pk"), revenue_kobo=Sum("unit_price_kobo"))
+        .annotate(tickets=Count("pk"), revenue_kobo=Sum("paid_kobo"))
     }
     rows = []
     for tt in event.ticket_types.all().order_by("position", "price_kobo", "pk"):
@@ -310,22 +326,27 @@ def revenue_by_ticket_type(*, event: Event) -> list[dict]:
 
 
 def promo_code_usage(*, event: Event) -> list[dict]:
+    """Per promo code: orders, the discount given, and the ticket revenue of those orders
+    (`tickets_sold`, the same definition as every other revenue figure)."""
+    revenue = dict(
+        tickets_sold(event=event)
+        .filter(order__promo_code__isnull=False)
+        .values("order__promo_code__code")
+        .annotate(kobo=Sum("paid_kobo"))
+        .values_list("order__promo_code__code", "kobo")
+    )
     return [
         {
             "code": row["promo_code__code"],
             "orders": row["orders"],
             "discount_kobo": row["discount_kobo"] or 0,
-            "revenue_kobo": row["revenue_kobo"] or 0,
+            "revenue_kobo": revenue.get(row["promo_code__code"]) or 0,
         }
         for row in Order.objects.filter(
             event=event, status__in=SALE_STATUSES, promo_code__isnull=False
         )
         .values("promo_code__code")
-        .annotate(
-            orders=Count("pk"),
-            discount_kobo=Sum("discount_kobo"),
-            revenue_kobo=Sum(F("total_kobo") - F("refunded_kobo")),
-        )
+        .annotate(orders=Count("pk"), discount_kobo=Sum("discount_kobo"))
         .order_by("-orders", "promo_code__code")
     ]
 

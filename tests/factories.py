@@ -192,6 +192,7 @@ def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, *
     from django.db.models import F
 
     from events.models import TicketType
+    from orders import pricing
 
     fields = {
         "event": ticket_type.event,
@@ -201,9 +202,13 @@ def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, *
     if buyer is not None:
         fields["buyer"] = buyer
     order = OrderFactory(**fields)
+    # Each admission's share of the discount comes off what was paid for it (orders.pricing).
+    shares = pricing.split(order.discount_kobo, [ticket_type.price_kobo] * quantity)
     tickets = []
-    for _ in range(quantity):
-        item = OrderItemFactory(order=order, ticket_type=ticket_type)
+    for share in shares:
+        item = OrderItemFactory(
+            order=order, ticket_type=ticket_type, paid_kobo=ticket_type.price_kobo - share
+        )
         tickets.append(TicketFactory(order_item=item))
     if sold:
         TicketType.objects.filter(pk=ticket_type.pk).update(sold=F("sold") + quantity)

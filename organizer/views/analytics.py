@@ -37,6 +37,7 @@ def analytics(request, event_id):
         "totals": {
             "tickets": sum(r["tickets"] for r in sales),
             "revenue_kobo": sum(r["revenue_kobo"] for r in sales),
+            "service_fees_kobo": services.service_fees_kobo(event=event),
         },
         "by_type": by_type,
         "promos": promos,
@@ -45,11 +46,13 @@ def analytics(request, event_id):
             "daily": _sales_chart(sales, cumulative=False),
             "cumulative": _sales_chart(sales, cumulative=True),
             "revenue": charts.line_chart(
-                title="Revenue to date",
+                title="Ticket revenue to date",
                 x=days,
                 money=True,
                 series=[
-                    charts.Series("Revenue to date", [r["cumulative_revenue_kobo"] for r in sales])
+                    charts.Series(
+                        "Ticket revenue to date", [r["cumulative_revenue_kobo"] for r in sales]
+                    )
                 ],
             ),
             "ticket_types": charts.bar_chart(
@@ -88,7 +91,13 @@ def _csv_table(event, chart):
     if chart == "sales":
         rows = services.sales_by_day(event=event)
         return (
-            ["Date", "Tickets", "Revenue (NGN)", "Tickets to date", "Revenue to date (NGN)"],
+            [
+                "Date",
+                "Tickets",
+                "Ticket revenue (NGN)",
+                "Tickets to date",
+                "Ticket revenue to date (NGN)",
+            ],
             (
                 [
                     r["day"].isoformat(),
@@ -103,7 +112,7 @@ def _csv_table(event, chart):
     if chart == "ticket-types":
         rows = services.revenue_by_ticket_type(event=event)
         return (
-            ["Ticket type", "Price (NGN)", "Capacity", "Tickets sold", "Revenue (NGN)"],
+            ["Ticket type", "Price (NGN)", "Capacity", "Tickets sold", "Ticket revenue (NGN)"],
             (
                 [
                     r["ticket_type"],
@@ -118,7 +127,7 @@ def _csv_table(event, chart):
     if chart == "promo-codes":
         rows = services.promo_code_usage(event=event)
         return (
-            ["Promo code", "Orders", "Discount given (NGN)", "Revenue (NGN)"],
+            ["Promo code", "Orders", "Discount given (NGN)", "Ticket revenue (NGN)"],
             (
                 [
                     r["code"],

@@ -56,7 +56,8 @@ def test_sales_csv_has_every_day_with_running_totals(organizer_client, event, sa
     assert len(rows) == 1 + 4  # four days, the empty one included
     assert [r[1] for r in rows[1:]] == ["2", "0", "1", "3"]
     assert rows[-1][3] == "6"
-    assert rows[-1][4] == "96350.00"  # ₦20,450 + ₦45,450 (after ₦5,000 off) + ₦30,450
+    # Ticket revenue: ₦20,000 + ₦45,000 (₦50,000 less ₦5,000 off) + ₦30,000; no service fees.
+    assert rows[-1][4] == "95000.00"
 
 
 def test_ticket_type_and_promo_csv(organizer_client, event, sales):
@@ -64,11 +65,11 @@ def test_ticket_type_and_promo_csv(organizer_client, event, sales):
         organizer_client.get(reverse("organizer:analytics_csv", args=[event.pk, "ticket-types"]))
     )
     assert types[1] == ["Regular", "10000.00", "100", "5", "50000.00"]
-    assert types[2] == ["VIP", "50000.00", "20", "1", "50000.00"]
+    assert types[2] == ["VIP", "50000.00", "20", "1", "45000.00"]  # after the ₦5,000 off
     promos = _csv(
         organizer_client.get(reverse("organizer:analytics_csv", args=[event.pk, "promo-codes"]))
     )
-    assert promos[1][:3] == ["EARLYBIRD", "1", "5000.00"]
+    assert promos[1] == ["EARLYBIRD", "1", "5000.00", "45000.00"]
     checkins = _csv(
         organizer_client.get(reverse("organizer:analytics_csv", args=[event.pk, "check-in"]))
     )
@@ -92,3 +93,24 @@ def test_nice_ticks_and_naira_axis_labels():
     assert charts.compact_naira(250_000_000) == "₦2.5M"
     svg = charts.bar_chart(title="t <x>", labels=["A&B"], values=[100], money=True)
     assert "t &lt;x&gt;" in svg and "A&amp;B" in svg and "₦1.00" in svg
+
+
+def test_one_revenue_figure_after_discounts_with_service_fees_apart(
+    organizer_client, event, regular, vip, sales
+):
+    """Ticket revenue is what buyers paid for tickets after discounts; the by-type figures
+    add up to it; service fees are shown on their own; a refunded admission leaves both."""
+    order, _ = paid_order_with_tickets(ticket_type=regular, quantity=1, paid_at=timezone.now())
+    order.items.update(refunded_at=timezone.now())
+    order.status = "partially_refunded"
+    order.save(update_fields=["status"])
+
+    response = organizer_client.get(reverse("organizer:analytics", args=[event.pk]))
+    totals, by_type = response.context["totals"], response.context["by_type"]
+    assert totals["revenue_kobo"] == 9_500_000  # ₦95,000, not the ₦100,000 list prices
+    assert sum(r["revenue_kobo"] for r in by_type) == totals["revenue_kobo"]
+    assert totals["tickets"] == sum(r["tickets"] for r in by_type) == 6
+    assert totals["service_fees_kobo"] == 4 * 45_000  # the factory's fee on each sold order
+    text = response.content.decode()
+    assert "Ticket revenue" in text and "₦95,000" in text
+    assert "Service fees" in text and "₦1,800" in text
