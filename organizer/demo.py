@@ -35,15 +35,18 @@ def seed_operations():
         defaults={"address": "Plot 1415 Adetokunbo Ademola St", "city": "Lagos", "state": "Lagos"},
     )
     now = timezone.now()
+    # On tonight, started two hours ago: the door has been checking people in since (a
+    # check-in before an event starts would be nonsense); sales ran over the week before.
+    starts_at = now - timedelta(hours=2)
     event = Event.objects.create(
         organizer=organizer,
         title="Eko Jazz Festival (demo)",
         slug=DEMO_SLUG,
-        description="A demo event with sales, promo codes, check-ins and a waitlist.",
+        description="A demo event on tonight, with sales, promo codes, check-ins and a waitlist.",
         category=category,
         venue=venue,
-        starts_at=now + timedelta(days=10),
-        ends_at=now + timedelta(days=10, hours=6),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=6),
         status=Event.Status.PUBLISHED,
     )
     regular = TicketType.objects.create(
@@ -110,8 +113,13 @@ def seed_operations():
                     ticket_id=ticket.pk, event_id=event.pk, secret=ticket.secret
                 )
                 ticket.save(update_fields=["qr_payload"])
-                if n % 5 == 0:
-                    CheckIn.objects.create(ticket=ticket, device="Gate A", checked_in_by=user)
+                if n % 5 == 0:  # admitted at the door since the event started
+                    CheckIn.objects.create(
+                        ticket=ticket,
+                        device="Gate A",
+                        checked_in_by=user,
+                        checked_in_at=starts_at + timedelta(minutes=5 + n),
+                    )
                 TicketType.objects.filter(pk=tt.pk).update(sold=F("sold") + 1)
     PromoCode.objects.filter(pk=promo.pk).update(uses=promo.redemptions.count())
     vip.refresh_from_db()

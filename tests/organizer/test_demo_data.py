@@ -4,10 +4,12 @@ uses equal to the orders that used it on every page, and money figures that add 
 import pytest
 from django.core.management import call_command
 from django.db.models import F, Sum
+from django.utils import timezone
 
 from orders.models import Order, PromoCode
 from payments import payouts
 from tests.organizer.conftest import sign_in_as_organizer
+from tickets.models import CheckIn
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +48,18 @@ def test_the_money_page_counts_every_demo_sale(demo):
         s=Sum("total_kobo")
     )["s"]
     assert payouts.figures_for(organizer).gross_kobo == sold > 0
+
+
+def test_demo_check_ins_happen_only_at_events_that_have_started(demo):
+    check_ins = CheckIn.objects.select_related("ticket__event")
+    assert check_ins.count() > 5
+    now = timezone.now()
+    for check_in in check_ins:
+        event = check_in.ticket.event
+        assert event.starts_at <= now, f"{event} has not started but has check-ins"
+        assert event.starts_at <= check_in.checked_in_at <= now
+    # Every sale came before the door opened.
+    events = {c.ticket.event_id for c in check_ins}
+    assert not Order.objects.filter(
+        event_id__in=events, paid_at__gte=F("event__starts_at")
+    ).exists()
