@@ -33,7 +33,4 @@ def seed_demo_organizer():
             user=user,
             business_name="Eko Live Entertainment Ltd",
             business_address="12 Admiralty Way, Lekki Phase 1, Lagos",
-            bank_name="Guaranty Trust Bank (GTBank)",
-            bank_account_number="0123456789",
-            bank_account_name="Eko Live Entertainment Ltd",
         )
