@@ -247,6 +247,8 @@ def onboarding_buyer(request):
 
 @organizer_required
 def onboarding_organizer(request):
+    from payments import payouts  # where the money goes is payments' to say
+
     organizer = getattr(request.user, "organizer", None)
     if organizer is None:  # a team member: payout details are the owners' page
         return redirect("organizer:payout_details")
@@ -269,6 +271,7 @@ def onboarding_organizer(request):
         {
             "form": form,
             "organizer": organizer,
+            "payout_account": payouts.verified_account_label(organizer.pk),
             "next": safe_next(request, default=""),
         },
         status=400 if form.is_bound else 200,

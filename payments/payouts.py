@@ -139,6 +139,12 @@ def _enqueue_account_notice(account_id: int, user_id: int) -> None:
     notify_payout_account_changed.delay(account_id, user_id)
 
 
+def verified_account_label(organizer_id: int) -> str:
+    """Where payouts go now ("" until an account is verified), for pages that say so."""
+    account = PayoutAccount.objects.filter(organizer_id=organizer_id).first()
+    return masked(account) if account and account.is_verified else ""
+
+
 def masked(account: PayoutAccount) -> str:
     return f"{account.bank_name} ••••{account.account_number[-4:]} ({account.account_name})"
 

@@ -8,6 +8,7 @@ from accounts import services
 from accounts.forms import OrganizerProfileForm
 from accounts.permissions import organizer_permission
 from getiickets.errors import DomainError
+from payments import payouts
 
 
 @organizer_permission(perms.PAYOUT_DETAILS)
@@ -28,6 +29,10 @@ def payout_details(request):
     return render(
         request,
         "organizer/payout_details.html",
-        {"form": form, "organizer": organizer},
+        {
+            "form": form,
+            "organizer": organizer,
+            "payout_account": payouts.verified_account_label(organizer.pk),
+        },
         status=400 if form.is_bound else 200,
     )

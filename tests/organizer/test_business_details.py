@@ -3,6 +3,7 @@ the Money page, and every page that mentions payouts says so."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from payments.models import PayoutAccount
 from tests.factories import EventFactory, TicketTypeFactory
@@ -52,3 +53,22 @@ def test_faq_and_terms_say_payouts_go_to_the_bank_account_verified_on_money(clie
     assert "in your organizer profile" not in faqs
     assert "only to the Nigerian bank account you add and verify on the Money page" in terms
     assert "in your profile" not in terms
+
+
+def test_once_verified_the_page_names_the_account_payouts_go_to(client, organizer):
+    PayoutAccount.objects.create(
+        organizer=organizer,
+        bank_code="058",
+        bank_name="Guaranty Trust Bank",
+        account_number="0123456789",
+        account_name="FUNKE LIVE LTD",
+        recipient_code="RCP_demo",
+        verified_at=timezone.now(),
+    )
+    sign_in_as_organizer(client, organizer.user)
+    for url in (reverse("organizer:payout_details"), "/onboarding/organizer"):
+        html = client.get(url).content.decode()
+        assert (
+            "Payouts go to <strong>Guaranty Trust Bank ••••6789 (FUNKE LIVE LTD)</strong>" in html
+        )
+        assert "add and verify" not in html
