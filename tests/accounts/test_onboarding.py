@@ -80,7 +80,7 @@ def test_organizer_completes_business_details_and_is_told_where_payouts_go(clien
     # No bank fields here: payouts go to the account verified on the Money page.
     assert 'name="bank' not in html and "Account number" not in html
     assert "add and verify a bank account on the" in html and 'href="/organizer/money"' in html
-    assert "You don&#x27;t need one to publish" in html
+    assert "You don't need one to publish" in html
     response = client.post("/onboarding/organizer", BUSINESS)
     assert response.status_code == 302
     organizer.refresh_from_db()
