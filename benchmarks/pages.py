@@ -134,7 +134,12 @@ def seed(events: int, big_orders: int) -> dict:
             batch_size=5000,
         )  # fmt: skip
         items = OrderItem.objects.bulk_create(
-            [OrderItem(order=o, ticket_type=ticket_type, unit_price_kobo=500_000) for o in made],
+            [
+                OrderItem(
+                    order=o, ticket_type=ticket_type, unit_price_kobo=500_000, paid_kobo=500_000
+                )
+                for o in made
+            ],
             batch_size=5000,
         )
         return made, items
@@ -153,7 +158,7 @@ def seed(events: int, big_orders: int) -> dict:
             order = made[0]
             for _ in range(2):
                 item = OrderItem.objects.create(
-                    order=order, ticket_type=tt, unit_price_kobo=500_000
+                    order=order, ticket_type=tt, unit_price_kobo=500_000, paid_kobo=500_000
                 )
                 Ticket.objects.create(order=order, order_item=item, event=event, ticket_type=tt,
                                       holder=buyer, secret=secrets.token_urlsafe(24),
