@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from getiickets.external import ensure_outside_transaction
 from orders.models import Order
-from tickets import pdf
+from tickets import pdf, qr
 from tickets.models import DeliveryLog, Ticket
 
 log = logging.getLogger(__name__)
@@ -265,7 +265,8 @@ def send_confirmation_email(*, order_id: int, kind: str = "confirmation") -> Del
             template="ticket_confirmation",
             context=context,
             attachments=[
-                (f"ticket-{t.pk}-qr.png", images[t.pk], "image/png") for t in context["tickets"]
+                (f"ticket-{t.pk}-qr.png", qr.enlarged(images[t.pk]), "image/png")
+                for t in context["tickets"]
             ],
         )
 

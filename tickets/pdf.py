@@ -1,7 +1,8 @@
 """One PDF per order, a page per ticket, stored in the private storage at a fixed path.
 
 Each ticket's QR code is drawn once, when the ticket is issued (`store_qr_codes`), and
-stored as a PNG that both the confirmation email and the PDF use. The PDF's stylesheet and
+stored as a PNG of one pixel a module that the PDF embeds as it is and the confirmation
+email enlarges. The PDF's stylesheet and
 font configuration are prepared once per process.
 """
 
@@ -63,7 +64,7 @@ def store_qr_codes(tickets) -> dict[int, bytes]:
         path = ticket_qr_path(ticket)
         data = _read(storage, path)
         if data is None:
-            data = qr.png(ticket.qr_payload, scale=qr.PRINT_SCALE)
+            data = qr.small_png(ticket.qr_payload)
             _overwrite(storage, path, data)
         images[ticket.pk] = data
     return images
@@ -79,14 +80,15 @@ def _weasyprint_setup():
     return CSS(string=STYLESHEET.read_text(), font_config=fonts), fonts
 
 
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 def render_pdf_bytes(*, order: Order, tickets) -> bytes:
     from weasyprint import HTML
 
     images = store_qr_codes(tickets)
-    pages = [
-        {"ticket": t, "qr": "data:image/png;base64," + base64.b64encode(images[t.pk]).decode()}
-        for t in tickets
-    ]
+    pages = [{"ticket": t, "qr": _data_uri(images[t.pk])} for t in tickets]
     html = render_to_string(
         "tickets/pdf/order.html", {"order": order, "event": order.event, "pages": pages}
     )

@@ -1,6 +1,8 @@
 """The PDF: a page per ticket, stored once at a fixed path, with a QR that decodes and verifies."""
 
+import base64
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -105,3 +107,44 @@ def test_each_pdf_page_shows_the_ticket_and_its_qr_decodes_and_verifies(tmp_path
         assert payload == ticket.qr_payload
         claim = signing.verify(payload)
         assert (claim.ticket_id, claim.secret) == (ticket.pk, ticket.secret)
+
+
+def test_each_ticket_code_is_drawn_once_for_the_email_the_pdf_and_a_download(
+    brevo, twilio, monkeypatch, client
+):
+    """Issuing draws each code once; the email (enlarged) and the PDF reuse the stored image."""
+    drawn = []
+    real_make = qr.segno.make_qr
+    monkeypatch.setattr(qr.segno, "make_qr", lambda *a, **k: drawn.append(a) or real_make(*a, **k))
+    order = OrderFactory(items=10, event__title="Felabration Live")
+    from tickets import fulfilment
+
+    fulfilment.start_fulfilment(order.pk)
+    client.force_login(order.buyer)
+    assert client.get(f"/dashboard/orders/{order.reference}/pdf").status_code == 200
+    fulfilment.start_fulfilment(order.pk)  # a re-run finds everything stored and sent
+
+    tickets = list(order.tickets.order_by("pk"))
+    assert len(tickets) == 10
+    assert sorted(payload for payload, *_ in drawn) == sorted(t.qr_payload for t in tickets)
+    [email] = brevo.messages
+    for attachment, ticket in zip(email["attachment"], tickets, strict=True):
+        image = Image.open(io.BytesIO(base64.b64decode(attachment["content"])))
+        assert image.width >= 8 * 45  # 8 px a module on a phone, not the stored 1 px
+        assert decode(image) == [ticket.qr_payload]
+
+
+def test_codes_with_the_fixed_mask_decode_small_and_blurred():
+    """The fixed mask must read as well as any: ticket-sized payloads at 2 px a module,
+    softened as a phone camera sees a screen, still decode."""
+    from PIL import ImageFilter
+
+    for _ in range(25):
+        payload = signing._b64(os.urandom(90)) + "." + signing._b64(os.urandom(30))
+        small = Image.open(io.BytesIO(qr.small_png(payload)))
+        assert decode(Image.open(io.BytesIO(qr.enlarged(qr.small_png(payload))))) == [payload]
+        tiny = small.convert("L").resize((small.width * 2, small.height * 2), Image.NEAREST)
+        blurred = tiny.resize((tiny.width * 2, tiny.height * 2), Image.BILINEAR).filter(
+            ImageFilter.GaussianBlur(1.2)
+        )
+        assert decode(blurred) == [payload]
