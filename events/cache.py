@@ -12,14 +12,21 @@ themselves, and the holds code calls it when availability flips to or from "sold
 
 If the cache is unreachable (Redis down: django-redis ignores the error and answers None),
 version lookups fail and pages are simply built from the database.
+
+Within one request, what was read from the cache is remembered until the request ends
+(`_read`): a page asks for the catalogue version, a list, its events' versions and their
+cards once each, in a few round trips (a round trip to Redis costs more than rendering a
+card). Nothing is remembered between requests or outside them (tasks, shells).
 """
 
 import hashlib
 import threading
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 
 LIST_TIMEOUT = 5 * 60
@@ -52,6 +59,45 @@ def reset_availability() -> None:
     _skip_until = 0.0
 
 
+# --- What this request has read ------------------------------------------------------
+
+_MISSING = object()
+_request_reads: ContextVar[dict | None] = ContextVar("events_cache_reads", default=None)
+
+
+def _begin_request(**kwargs) -> None:
+    _request_reads.set({})
+
+
+def _end_request(**kwargs) -> None:
+    _request_reads.set(None)
+
+
+request_started.connect(_begin_request, dispatch_uid="events.cache.begin_request")
+request_finished.connect(_end_request, dispatch_uid="events.cache.end_request")
+
+
+def _read(keys) -> dict:
+    """The values of `keys` (missing ones left out) in one round trip, less the keys this
+    request has already read."""
+    reads = _request_reads.get()
+    keys = list(dict.fromkeys(keys))
+    wanted = keys if reads is None else [k for k in keys if k not in reads]
+    found = cache.get_many(wanted) if wanted else {}
+    if reads is not None:
+        for key in wanted:
+            reads[key] = found.get(key, _MISSING)
+        found = {k: reads[k] for k in keys if reads[k] is not _MISSING}
+    return found
+
+
+def _remember(key, value) -> None:
+    """What this request wrote (or `_MISSING` for a key it changed without knowing how)."""
+    reads = _request_reads.get()
+    if reads is not None:
+        reads[key] = value
+
+
 def _event_version_key(event_id) -> str:
     return f"events:v:event:{event_id}"
 
@@ -64,16 +110,18 @@ def _version(key: str):
     """The current version, creating it if missing; None when the cache is unreachable."""
     if not _available():
         return None
-    value = cache.get(key)
+    value = _read([key]).get(key)
     if value is None:
         cache.add(key, _fresh_version(), timeout=None)
         value = cache.get(key)
+        _remember(key, _MISSING if value is None else value)
         if value is None:
             _mark_unavailable()
     return value
 
 
 def _incr(key: str) -> None:
+    _remember(key, _MISSING)  # read it again if this request needs it
     try:
         result = cache.incr(key)
     except ValueError:  # missing key: start a new, never-used version
@@ -144,7 +192,7 @@ def event_versions(event_ids) -> dict | None:
     if not _available():
         return None
     keys = {_event_version_key(pk): pk for pk in event_ids}
-    found = cache.get_many(list(keys)) if keys else {}
+    found = _read(keys) if keys else {}
     versions = {keys[k]: v for k, v in found.items()}
     for pk in set(keys.values()) - set(versions):
         version = _version(_event_version_key(pk))
@@ -165,10 +213,12 @@ def _get_or_rebuild(key: str, build, timeout: int, shown=_shown):
     A copy is current while the catalogue version and the version of every event it shows
     are those it was built with, so an event's own edit invalidates only what shows it.
     """
+    if not _available():
+        return build()
+    entry = _read([CATALOGUE_VERSION_KEY, key]).get(key)  # one round trip for both
     catalogue = _version(CATALOGUE_VERSION_KEY)
     if catalogue is None:
         return build()
-    entry = cache.get(key)
     current = entry is not None and entry["catalogue"] == catalogue
     if current and event_versions(entry["events"]) == entry["events"]:
         return _tagged(entry["data"], entry["events"])
@@ -178,7 +228,9 @@ def _get_or_rebuild(key: str, build, timeout: int, shown=_shown):
     try:
         data = build()
         versions = event_versions(shown(data)) or {}
-        cache.set(key, {"catalogue": catalogue, "events": versions, "data": data}, timeout)
+        fresh = {"catalogue": catalogue, "events": versions, "data": data}
+        cache.set(key, fresh, timeout)
+        _remember(key, fresh)
     finally:
         if entry is not None:
             cache.delete(lock)
@@ -186,12 +238,22 @@ def _get_or_rebuild(key: str, build, timeout: int, shown=_shown):
 
 
 def _tagged(data, versions: dict):
-    """Each shown event carries the version its card may be cached under (`card_html`)."""
+    """Each shown event carries the version its card may be cached under (`card_html`); the
+    cards are read in one round trip, for the template to find."""
     events = data.get("events", []) if isinstance(data, dict) else data
+    keys = []
     for event in events if isinstance(events, list) else []:
-        if hasattr(event, "pk"):
+        if hasattr(event, "pk") and hasattr(event, "slug"):
             event.cache_version = versions.get(event.pk)
+            if event.cache_version is not None:
+                keys.append(_card_key(event))
+    if keys and _request_reads.get() is not None:
+        _read(keys)
     return data
+
+
+def _card_key(event) -> str:
+    return f"events:card:{event.pk}:{event.cache_version}"
 
 
 def card_html(event, render) -> str:
@@ -199,11 +261,12 @@ def card_html(event, render) -> str:
     version = getattr(event, "cache_version", None)
     if version is None or not _available():
         return render()
-    key = f"events:card:{event.pk}:{version}"
-    html = cache.get(key)
+    key = _card_key(event)
+    html = _read([key]).get(key)
     if html is None:
         html = render()
         cache.set(key, html, CARD_TIMEOUT)
+        _remember(key, html)
     return html
 
 
@@ -217,11 +280,9 @@ def get_shared(name: str, build, timeout: int = CHOICES_TIMEOUT):
     a list of events is also tied to each one's version."""
 
     def shown(data):
-        return (
-            [e.pk for e in data if hasattr(e, "pk") and hasattr(e, "slug")]
-            if isinstance(data, list)
-            else []
-        )
+        from events.models import Event
+
+        return [e.pk for e in data if isinstance(e, Event)] if isinstance(data, list) else []
 
     return _get_or_rebuild(f"events:shared:{name}", build, timeout, shown=shown)
 
@@ -235,9 +296,10 @@ def get_detail(slug: str, build):
     The entry remembers the event's version when it was built; a bumped version is a miss.
     """
     key = f"events:detail:{slug}"
-    entry = cache.get(key) if _available() else None
+    entry = _read([key]).get(key) if _available() else None
     if entry is not None:
-        current = cache.get(_event_version_key(entry["event_id"]))
+        version_key = _event_version_key(entry["event_id"])
+        current = _read([version_key]).get(version_key)
         if current is not None and current == entry["version"]:
             return entry["data"]
     data = build()
@@ -246,7 +308,9 @@ def get_detail(slug: str, build):
     event_id = data["event"].pk
     version = _version(_event_version_key(event_id))
     if version is not None:
-        cache.set(key, {"event_id": event_id, "version": version, "data": data}, DETAIL_TIMEOUT)
+        entry = {"event_id": event_id, "version": version, "data": data}
+        cache.set(key, entry, DETAIL_TIMEOUT)
+        _remember(key, entry)
     return data
 
 

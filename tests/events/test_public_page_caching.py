@@ -124,3 +124,43 @@ def test_public_pages_answer_conditional_gets_for_signed_out_visitors_only(clien
     assert signed_in.status_code == 200
     assert not signed_in.has_header("ETag")
     assert "private" in signed_in["Cache-Control"]
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Counts what is sent to Redis (a command or a pipeline is one round trip)."""
+    import redis.connection
+
+    sent = []
+    real = redis.connection.AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(command)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_warm_public_pages_read_the_cache_in_a_few_round_trips_whatever_the_cards(
+    client, redis_round_trips
+):
+    """A warm page asks Redis for the versions, its list and all its cards in a handful of
+    round trips (each one costs more than rendering a card), not one per card; the same for
+    twelve cards as for two."""
+
+    def trips(url):
+        client.get(url)  # built and cached
+        redis_round_trips.clear()
+        assert client.get(url).status_code == 200
+        return len(redis_round_trips)
+
+    for i in range(2):
+        TicketTypeFactory(event=EventFactory(is_featured=True, title=f"Small {i}"))
+    few = {url: trips(url) for url in ("/", "/events")}
+    for i in range(20):
+        TicketTypeFactory(event=EventFactory(is_featured=True, title=f"More {i}"))
+    many = {url: trips(url) for url in ("/", "/events")}
+
+    assert many == few
+    assert few["/"] <= 5 and few["/events"] <= 6, few
