@@ -158,6 +158,8 @@ class EventListView(ListAPIView):
         return Response(
             {
                 "count": data["count"],
+                # The count stops at 1,000: then `count_capped` is true and there are more.
+                "count_capped": data.get("count_capped", False),
                 "next": replace_query_param(url, "page", number + 1) if number < last else None,
                 "previous": replace_query_param(url, "page", number - 1) if number > 1 else None,
                 "results": self.get_serializer(data["events"], many=True).data,

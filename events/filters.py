@@ -4,7 +4,6 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.core.paginator import Paginator
 from django.utils import timezone
 
 from events import services
@@ -99,18 +98,40 @@ def clean_params(querydict) -> dict[str, str]:
     return {k: querydict.get(k, "").strip()[:100] for k in PARAMS if querydict.get(k, "").strip()}
 
 
+def _page_number(value) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def catalogue_page(params: dict, *, page_size: int) -> dict:
     """One page of the catalogue for /events and /api/v1/events: filter, count and page plain
-    event rows (the index does the work), then load the availability of that page only."""
+    event rows (the index does the work), then load the availability of that page only.
+
+    The count stops at `services.CATALOGUE_COUNT_CAP` ("1,000+ events"): counting every one
+    of 100,000 events costs more than the rest of the page. Past the counted pages, a full
+    page still links to the next one.
+    """
     filterset = EventFilter(params, queryset=services.catalogue_listing())
     if not filterset.is_valid():
         return {"errors": filterset.errors.get_json_data(), "events": [], "count": 0}
-    paginator = Paginator(filterset.qs.values_list("pk", flat=True), page_size)
-    page = paginator.get_page(params.get("page"))
+    ids = filterset.qs.values_list("pk", flat=True)
+    cap = services.CATALOGUE_COUNT_CAP
+    counted = ids[: cap + 1].count()
+    capped = counted > cap
+    count = min(counted, cap)
+    last = max(1, -(-count // page_size))
+    number = _page_number(params.get("page"))
+    if not capped:
+        number = min(number, last)
+    start = (number - 1) * page_size
+    page = list(ids[start : start + page_size + 1])  # one more: is there a next page?
     return {
         "errors": None,
-        "events": services.events_by_ids(page.object_list),
-        "count": paginator.count,
-        "number": page.number,
-        "num_pages": paginator.num_pages,
+        "events": services.events_by_ids(page[:page_size]),
+        "count": count,
+        "count_capped": capped,
+        "number": number,
+        "num_pages": max(last, number + 1 if len(page) > page_size else number),
     }

@@ -136,7 +136,14 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["status", "starts_at"], name="event_status_starts")]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            # The catalogue's bounded counts and facets: upcoming published events overall,
+            # per category and per venue, read from the index alone.
+            models.Index(fields=["status", "ends_at"], name="event_status_ends"),
+            models.Index(fields=["category", "status", "ends_at"], name="event_category_upcoming"),
+            models.Index(fields=["venue", "status", "ends_at"], name="event_venue_upcoming"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"

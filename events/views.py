@@ -60,6 +60,7 @@ def event_list(request):
         ),
         "events": data["events"],
         "count": data["count"],
+        "count_capped": data.get("count_capped", False),
         "page_number": number,
         "num_pages": num_pages,
         "prev_link": page_link(number - 1) if number > 1 else None,

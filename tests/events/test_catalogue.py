@@ -292,3 +292,29 @@ def test_search_uses_a_gin_index_on_postgresql():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'event_search_gin'")
         (definition,) = cursor.fetchone()
     assert "USING gin (search_document)" in definition
+
+
+def test_a_large_catalogue_counts_up_to_the_cap_and_still_pages_past_it(client, monkeypatch):
+    """Counting 100,000 events costs more than the page: the count stops at the cap
+    ("1,000+ events"), and a full page still links to the next one past the counted pages."""
+    from events import services, views
+
+    monkeypatch.setattr(services, "CATALOGUE_COUNT_CAP", 5)
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    start = timezone.now() + timedelta(days=2)
+    for i in range(8):
+        TicketTypeFactory(
+            event=EventFactory(title=f"Gig {i}", starts_at=start + timedelta(hours=i))
+        )
+
+    pages = [listing(client, page=n) for n in (1, 2, 3)]
+    assert "5+ events" in pages[0] and "Page 1<" in pages[0].replace("</span>", "<")
+    assert [p.count("<article") for p in pages] == [3, 3, 2]
+    assert ['rel="next"' in p for p in pages] == [True, True, False]
+    assert "Gig 7" in pages[2]
+
+    monkeypatch.setattr(services, "CATALOGUE_COUNT_CAP", 1000)
+    cache.clear()
+    assert "8 events" in listing(client) and "Page 1 of 3" in listing(client)
+    assert sum(c.upcoming_count for c in services.catalogue_categories()) == 8
+    assert services.catalogue_cities() == sorted({e.venue.city for e in Event.objects.all()})
