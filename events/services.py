@@ -14,16 +14,14 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.deletion import ProtectedError
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -332,40 +330,32 @@ def delete_ticket_type(*, ticket_type: TicketType) -> None:
 # --- Catalogue --------------------------------------------------------------------
 
 
-def with_availability(queryset):
-    """Annotate lowest price on sale and seats/tickets remaining, in the same query."""
-    visible = Q(ticket_types__is_visible=True)
-    on_sale = visible & Q(
-        ticket_types__capacity__gt=F("ticket_types__sold") + F("ticket_types__held")
-    )
-    return queryset.annotate(
-        min_price=Min("ticket_types__price_kobo", filter=on_sale),
-        min_listed_price=Min("ticket_types__price_kobo", filter=visible),
-        remaining=Coalesce(
-            Sum(
-                F("ticket_types__capacity") - F("ticket_types__sold") - F("ticket_types__held"),
-                filter=visible,
-                output_field=IntegerField(),
-            ),
-            0,
-        ),
-    )
-
-
 def catalogue_queryset():
-    """Published events that have not ended, with venue, category and availability.
-
-    Annotated in SQL: `min_price` (cheapest visible ticket still on sale), `min_listed_price`,
-    `remaining`; ticket types are prefetched too (one more query, whatever the page size),
-    so templates may also read `event.ticket_types.all()` without extra queries. Aggregates
-    every row it is asked for: take a page of ids first (`catalogue_listing`, `events_by_ids`).
-    """
+    """Published events that have not ended, with venue, category and their ticket types
+    (one more query, whatever the page size). What is left of each comes from the
+    inventory's read model (`with_summaries`); take a page of ids first
+    (`catalogue_listing`, `events_by_ids`)."""
     types = TicketType.objects.order_by("position", "price_kobo", "pk")
     return (
-        with_availability(Event.objects.published().upcoming().select_related("venue", "category"))
+        Event.objects.published()
+        .upcoming()
+        .select_related("venue", "category")
         .prefetch_related(Prefetch("ticket_types", queryset=types))
         .order_by("starts_at", "pk")
     )
+
+
+def with_summaries(events):
+    """Put `min_price` (cheapest visible ticket still to be had), `min_listed_price` and
+    `remaining` on each event, from the availability read model and its prefetched types."""
+    from tickets.inventory.availability import summarize
+
+    for event in events:
+        summary = summarize(event.ticket_types.all())
+        event.min_price = summary.from_kobo
+        event.min_listed_price = summary.listed_from_kobo
+        event.remaining = summary.remaining
+    return events
 
 
 def catalogue_listing():
@@ -390,7 +380,7 @@ def events_by_ids(ids) -> list[Event]:
     """The page's events with availability, in the order of `ids` (two queries)."""
     ids = list(ids)
     found = {e.pk: e for e in catalogue_queryset().filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    return with_summaries([found[pk] for pk in ids if pk in found])
 
 
 def featured_events(limit: int = 6) -> list[Event]:
@@ -519,16 +509,18 @@ def event_detail_data(slug: str):
 
 
 def detail_context(event: Event) -> dict:
+    from tickets.inventory.availability import summarize
+
     types = getattr(event, "visible_types", None)
     if types is None:
         types = list(event.ticket_types.filter(is_visible=True))
-    on_sale = [t for t in types if t.available > 0]
+    summary = summarize(types)
     return {
         "event": event,
         "ticket_types": types,
-        "min_price": min((t.price_kobo for t in on_sale), default=None),
-        "remaining": sum(t.available for t in types),
-        "sold_out": bool(types) and not on_sale,
+        "min_price": summary.from_kobo,
+        "remaining": summary.remaining,
+        "sold_out": bool(types) and summary.sold_out,
     }
 
 

@@ -32,6 +32,7 @@ from events.models import Event, TicketType
 from getiickets.errors import DomainError
 from orders.models import Order, OrderItem, WaitlistEntry
 from organizer.models import ApiToken
+from tickets.inventory.availability import Stock, stock_by_event
 from tickets.models import CheckIn, Ticket
 
 log = logging.getLogger(__name__)
@@ -61,14 +62,9 @@ DASHBOARD_PAGE_SIZE = 20
 
 
 def _figures_by_event(event_ids) -> tuple[dict, dict]:
-    """Capacity and sold per event, and money per event: one grouped query per table."""
-    stock = {
-        row["event"]: row
-        for row in TicketType.objects.filter(event_id__in=event_ids)
-        .values("event")
-        .annotate(capacity=Sum("capacity"), sold=Sum("sold"))
-        .order_by()
-    }
+    """Stock per event (the inventory's availability read model) and money per event: one
+    grouped query per table."""
+    stock = stock_by_event(event_ids)
     money = {
         row["event"]: row
         for row in Order.objects.filter(event_id__in=event_ids, status__in=SALE_STATUSES)
@@ -86,9 +82,10 @@ def attach_figures(events: list) -> list:
     sold_percent on each of `events` (a page of them): two queries whatever their number."""
     stock, money = _figures_by_event([e.pk for e in events])
     for event in events:
-        s, m = stock.get(event.pk, {}), money.get(event.pk, {})
-        event.capacity_total = s.get("capacity") or 0
-        event.sold_total = s.get("sold") or 0
+        s, m = stock.get(event.pk, Stock(0, 0, 0)), money.get(event.pk, {})
+        event.capacity_total = s.capacity
+        event.sold_total = s.sold
+        event.remaining = s.remaining
         event.gross_kobo = m.get("gross") or 0
         event.fees_kobo = m.get("fees") or 0
         event.paid_orders = m.get("n") or 0

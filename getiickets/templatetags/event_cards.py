@@ -19,12 +19,15 @@ class CardPricing:
 
 
 def card_pricing(event) -> CardPricing:
-    visible = [t for t in event.ticket_types.all() if t.is_visible]
-    if not visible:
+    """From the inventory's availability read model: the cheapest visible ticket ("from"),
+    or sold out when every visible type is gone."""
+    from tickets.inventory.availability import summarize
+
+    summary = summarize(event.ticket_types.all())
+    lowest = summary.listed_from_kobo
+    if lowest is None:
         return CardPricing(from_kobo=None, sold_out=False, free=False)
-    lowest = min(t.price_kobo for t in visible)
-    sold_out = all(t.held + t.sold >= t.capacity for t in visible)
-    return CardPricing(from_kobo=lowest, sold_out=sold_out, free=lowest == 0)
+    return CardPricing(from_kobo=lowest, sold_out=summary.sold_out, free=lowest == 0)
 
 
 register.simple_tag(card_pricing, name="card_pricing")

@@ -122,3 +122,57 @@ def unavailable_seats(event: Event) -> frozenset[int]:
     )
     blocked = Seat.objects.filter(event=event, is_blocked=True).values_list("pk", flat=True)
     return frozenset(live) | frozenset(blocked)
+
+
+# --- Summaries for lists (catalogue cards, the API, organizer pages) ----------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a list shows of one event: the cheapest visible ticket still to be had, the
+    cheapest listed at all, and how many are left across the visible types."""
+
+    from_kobo: int | None
+    listed_from_kobo: int | None
+    remaining: int
+
+    @property
+    def sold_out(self) -> bool:
+        return self.remaining <= 0
+
+
+def summarize(ticket_types) -> Summary:
+    """From an event's ticket types (e.g. prefetched): no query of its own."""
+    visible = [t for t in ticket_types if t.is_visible]
+    left = [t for t in visible if t.available > 0]
+    return Summary(
+        from_kobo=min((t.price_kobo for t in left), default=None),
+        listed_from_kobo=min((t.price_kobo for t in visible), default=None),
+        remaining=sum(t.available for t in visible),
+    )
+
+
+@dataclass(frozen=True)
+class Stock:
+    """An event's stock across all its ticket types (organizer pages)."""
+
+    capacity: int
+    sold: int
+    held: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.capacity - self.sold - self.held, 0)
+
+
+def stock_by_event(event_ids) -> dict[int, Stock]:
+    """Capacity, sold and held per event: one grouped query for a page of events."""
+    from django.db.models import Sum
+
+    rows = (
+        TicketType.objects.filter(event_id__in=list(event_ids))
+        .values("event")
+        .annotate(capacity=Sum("capacity"), sold=Sum("sold"), held=Sum("held"))
+        .order_by()
+    )
+    return {r["event"]: Stock(r["capacity"] or 0, r["sold"] or 0, r["held"] or 0) for r in rows}
