@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_cover_variants'),
+        ('events', '0005_remove_organizer_bank_fields'),
     ]
 
     operations = [
