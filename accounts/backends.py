@@ -5,10 +5,12 @@ from django.contrib.auth import get_user_model
 class AuthenticationBackend(AllauthBackend):
     """allauth's backend, loading the signed-in user together with their organizer row:
     every page's header asks whether the user is an organizer, which was a second query on
-    every signed-in request."""
+    every signed-in request (and a team member's organizer, for the same question)."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("organizer")
+        users = get_user_model()._default_manager.select_related(
+            "organizer", "team_membership__organizer"
+        )
         try:
             user = users.get(pk=user_id)
         except users.model.DoesNotExist:

@@ -666,11 +666,34 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--buyers", type=int, help="default 10,000 (crowd), 2,000 (holds)")
     parser.add_argument("--arrival-seconds", type=float, default=10.0)
-    parser.add_argument("--admissions-per-minute", type=int, default=6000)
-    parser.add_argument("--poll-seconds", type=float, default=2.0)
+    parser.add_argument(
+        "--admissions-per-minute",
+        type=int,
+        default=240,
+        help="crowd: what the server sustains (a purchase costs about 20 bare pages here)",
+    )
+    parser.add_argument(
+        "--poll-seconds", type=float, default=2.0, help="the queue's shortest poll interval"
+    )
+    parser.add_argument(
+        "--opens-in", type=float, default=0.5, help="crowd: the opening, seconds after the start"
+    )
+    parser.add_argument(
+        "--client-timeout", type=float, default=300.0, help="crowd: seconds, as a browser's"
+    )
+    parser.add_argument(
+        "--crowd-connections",
+        type=int,
+        default=1024,
+        help="crowd: the client's connection limit (every request in flight gets one)",
+    )
     parser.add_argument("--connections", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--hold-seconds", type=int, default=5)
+    parser.add_argument(
+        "--hold-seconds",
+        type=int,
+        help="default 30 (crowd: longer than a checkout takes here), 5 (holds)",
+    )
     parser.add_argument("--ceiling-requests", type=int, default=10000)
     parser.add_argument("--time-limit", type=float, default=150.0, help="per scenario, seconds")
     parser.add_argument("--max-requests", type=int, default=150_000, help="per scenario")
@@ -680,6 +703,7 @@ def main(argv=None) -> int:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     args = parser.parse_args(argv)
     args.buyers = args.buyers or (10_000 if args.scenario == "crowd" else 2000)
+    args.hold_seconds = args.hold_seconds or (30 if args.scenario == "crowd" else 5)
     for url in (args.database_url, args.redis_url):
         if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"loopback only: {url}")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -89,38 +89,33 @@ def choose(request, slug):
 @require_GET
 def queue(request, slug):
     """Join the waiting room or see one's place; polled by htmx, refreshed without it. An
-    admitted buyer gets the pass and goes on to the selector."""
-    event = _event(slug)
-    buyer = guests.current_buyer(request)
-    if buyer is None:
+    admitted buyer gets the pass and goes on to the selector. A poll reads no database row
+    (tickets.inventory.waiting_room: the session, the cache and Redis)."""
+    room = waiting_room.room(slug)
+    if room is None:
+        raise Http404("No such event on sale.")
+    account = waiting_room.account_of(request)
+    if account is None:
         return redirect_to_login(request.get_full_path())
-    to_selector = reverse("tickets:hold", args=[event.slug])
-    if waiting_room.has_pass(request, event) or not waiting_room.is_on(event):
+    to_selector = reverse("tickets:hold", args=[slug])
+    if waiting_room.has_pass(request, room.event_id) or not waiting_room.is_on(room):
         return redirect(to_selector)
     if request.session.session_key is None:
         request.session.save()
-    inventory.sweep_event(event)  # lapsed holds go back first (throttled)
-    place = waiting_room.join(
-        event,
-        account_id=buyer.pk,
-        session_key=request.session.session_key,
-        types=list(event.ticket_types.all()),
-    )
+    session_key = request.session.session_key
+    place = waiting_room.join(room, account_id=account, session_key=session_key)
     if place.state in ("admitted", "off"):
         response = redirect(to_selector)
         if place.state == "admitted":
             waiting_room.issue_pass(
-                response,
-                event=event,
-                account_id=buyer.pk,
-                session_key=request.session.session_key,
+                response, event_id=room.event_id, account_id=account, session_key=session_key
             )
         return response
     context = {
-        "event": event,
+        "event": room,
         "place": place,
-        "refresh_seconds": settings.WAITING_ROOM_POLL_SECONDS,
-        "waitlist_url": f"{reverse('waitlist:join')}?event={event.slug}",
+        "refresh_seconds": place.poll_seconds,
+        "waitlist_url": f"{reverse('waitlist:join')}?event={slug}",
     }
     template = "tickets/_queue_status.html" if _is_htmx(request) else "tickets/queue.html"
     response = render(request, template, context)

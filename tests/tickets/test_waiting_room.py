@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import EventFactory, TicketTypeFactory, UserFactory
+from tickets import inventory
 from tickets.inventory import gate, waiting_room
 from tickets.models import Hold, WaitingRoom
 
@@ -23,6 +24,10 @@ def on_sale(capacity=100, per_minute=6000, opens_in=None):
     regular = TicketTypeFactory(event=event, name="Regular", capacity=capacity, sales_start=start)
     WaitingRoom.objects.create(event=event, enabled=True, admissions_per_minute=per_minute)
     return event, regular
+
+
+def room(event):
+    return waiting_room.room(event.slug)
 
 
 def queue_order(event):
@@ -40,22 +45,13 @@ def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in
     late = [UserFactory().pk for _ in range(5)]
     event, regular = on_sale(per_minute=1, opens_in=timedelta(seconds=3))
     for account in early:
-        place = waiting_room.join(
-            event,
-            account_id=account,
-            session_key=f"s{account}",
-            types=list(event.ticket_types.all()),
-        )
+        place = waiting_room.join(room(event), account_id=account, session_key=f"s{account}")
         assert place.state == "draw"
     assert place.in_draw == 20
     time.sleep(max((regular.sales_start - timezone.now()).total_seconds(), 0) + 0.1)
     for account in late:
-        assert waiting_room.join(
-            event, account_id=account, session_key="x", types=list(event.ticket_types.all())
-        ).state in (
-            "queued",
-            "admitted",
-        )
+        place = waiting_room.join(room(event), account_id=account, session_key="x")
+        assert place.state in ("queued", "admitted")
     order = queue_order(event)
     admitted = [int(a) for a in gate.client().hkeys(f"wr:{event.pk}:admitted")]
     everyone = admitted + order
@@ -76,18 +72,10 @@ def test_buyers_are_admitted_from_the_front_at_the_sales_rate(settings):
     accounts = [UserFactory().pk for _ in range(30)]
     started = time.monotonic()
     for account in accounts:
-        waiting_room.join(
-            event,
-            account_id=account,
-            session_key=f"s{account}",
-            types=list(event.ticket_types.all()),
-        )
+        waiting_room.join(room(event), account_id=account, session_key=f"s{account}")
     time.sleep(1.05)
     places = {
-        a: waiting_room.join(
-            event, account_id=a, session_key=f"s{a}", types=list(event.ticket_types.all())
-        )
-        for a in accounts
+        a: waiting_room.join(room(event), account_id=a, session_key=f"s{a}") for a in accounts
     }
     elapsed = time.monotonic() - started
     admitted = [a for a in accounts if places[a].state == "admitted"]
@@ -101,9 +89,10 @@ def test_buyers_are_admitted_from_the_front_at_the_sales_rate(settings):
 def test_the_rate_follows_stock_and_hold_time_under_what_the_server_sustains(settings):
     settings.HOLD_SECONDS = 600
     event, _regular = on_sale(per_minute=300)
-    assert waiting_room.admissions_per_minute(event, left=1000) == 125  # 1000 × 1.25 / 10 min
-    assert waiting_room.admissions_per_minute(event, left=100_000) == 300  # what it sustains
-    assert waiting_room.admissions_per_minute(event, left=1) == 1
+    assert waiting_room.admissions_per_minute(room(event), left=1000) == 125  # 1,000 × 1.25 / 10
+    assert waiting_room.admissions_per_minute(room(event), left=100_000) == 300  # it sustains
+    assert waiting_room.admissions_per_minute(room(event), left=1) == 1
+    assert waiting_room.admissions_per_minute(room(event), left=0) == 0  # all held: wait
 
 
 def let_in(event, account):
@@ -178,33 +167,99 @@ def test_tabs_reloads_and_other_sessions_of_one_account_share_one_place():
     assert other.status_code == 200 and "in another window" in other.content.decode()
 
 
-def test_when_stock_is_gone_everyone_waiting_is_told_and_offered_the_waitlist():
-    event, regular = on_sale(per_minute=1)
+def buy_everything(event, ticket_type, captured):
+    """Other buyers hold what is left, then pay (the inventory services, as checkout does)."""
+    holds = [
+        inventory.hold_tickets(buyer=UserFactory(), event=event, quantities={ticket_type.pk: 1})
+        for _ in range(ticket_type.capacity)
+    ]
+    with captured(execute=True):
+        for hold in holds:
+            inventory.sell_hold(hold=hold)
+
+
+def test_when_stock_is_gone_everyone_waiting_is_told_and_offered_the_waitlist(
+    django_capture_on_commit_callbacks,
+):
+    event, regular = on_sale(capacity=3, per_minute=1)
     waiting = [buyer_client() for _ in range(3)]
     queue_url = reverse("tickets:queue", args=[event.slug])
     for client in waiting:
         assert "in line" in client.get(queue_url).content.decode()
-    type(regular).objects.filter(pk=regular.pk).update(sold=regular.capacity)
+    buy_everything(event, regular, django_capture_on_commit_callbacks)
     for client in waiting:
         page = client.get(queue_url, HTTP_HX_REQUEST="true").content.decode()
         assert "Sold out" in page and "/waitlist?event=" in page and "hx-trigger" not in page
 
 
-def test_redis_flushed_mid_queue_admits_nobody_twice_and_never_oversells():
+def test_redis_flushed_mid_queue_admits_nobody_twice_and_never_oversells(
+    django_capture_on_commit_callbacks,
+):
     event, regular = on_sale(capacity=3, per_minute=1)
     hold_url = reverse("tickets:hold", args=[event.slug])
+    queue_url = reverse("tickets:queue", args=[event.slug])
     admitted = [admitted_client(event)[0] for _ in range(3)]
     waiting = buyer_client()
+    assert "Number 1</strong> in line" in waiting.get(queue_url).content.decode()
     gate.client().flushdb()
     # Those let in keep their pass (it is in their browser, signed); the others join again.
     for client in admitted:
         assert client.post(hold_url, {f"qty_{regular.pk}": 1}).url.startswith("/checkout")
     assert waiting.get(hold_url).status_code == 302
-    queue = waiting.get(reverse("tickets:queue", args=[event.slug]))
-    assert queue.status_code == 200 and "Sold out" in queue.content.decode()
+    # Everything is held, not sold: the buyer waits (a hold may lapse), nobody is let in.
+    page = waiting.get(queue_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Number 1</strong> in line" in page
     assert gate.client().hlen(f"wr:{event.pk}:admitted") == 0  # nobody let in again
     regular.refresh_from_db()
     assert regular.held == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        for hold in Hold.objects.all():
+            inventory.sell_hold(hold=hold)
+    page = waiting.get(queue_url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Sold out" in page and "/waitlist?event=" in page
+
+
+def test_a_queue_poll_reads_no_database_row_and_is_right_after_a_redis_flush(
+    django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    event, regular = on_sale(capacity=2, per_minute=1)
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    ahead, me = buyer_client(), buyer_client()
+    for client in (ahead, me):
+        assert client.get(queue_url).status_code == 200  # joins: the whole page
+
+    def poll(client):
+        return client.get(queue_url, HTTP_HX_REQUEST="true")
+
+    with django_assert_max_num_queries(0):
+        page = poll(me).content.decode()
+    assert "Number 2</strong> in line" in page and "1 person ahead" in page
+
+    gate.client().flushdb()  # the queue, the room's snapshot, the counters, cached sessions
+    assert "Number 1</strong> in line" in poll(me).content.decode()  # rebuilt, joined again
+    assert "Number 2</strong> in line" in poll(ahead).content.decode()
+    with django_assert_max_num_queries(0):
+        assert "Number 1</strong> in line" in poll(me).content.decode()
+
+    let_in(event, me.session["_auth_user_id"])
+    with django_assert_max_num_queries(0):
+        admitted = poll(me)
+    hold_url = reverse("tickets:hold", args=[event.slug])
+    assert admitted["HX-Redirect"] == hold_url  # htmx follows it to the selector
+    assert me.get(hold_url).status_code == 200  # the pass opens the selector
+
+    buy_everything(event, regular, django_capture_on_commit_callbacks)
+    assert "Sold out" in poll(ahead).content.decode()
+    with django_assert_max_num_queries(0):
+        assert "Sold out" in poll(ahead).content.decode()
+
+
+def test_far_back_buyers_are_asked_to_poll_less_often(settings):
+    settings.WAITING_ROOM_POLL_SECONDS = 2
+    place = waiting_room.Place("queued", ahead=6000, per_minute=600)  # ten minutes away
+    assert place.poll_seconds == waiting_room.MAX_POLL_SECONDS
+    assert waiting_room.Place("queued", ahead=200, per_minute=600).poll_seconds == 10
+    assert waiting_room.Place("queued", ahead=3, per_minute=600).poll_seconds == 2
 
 
 def test_a_rush_switches_the_waiting_room_on_by_itself():
@@ -213,12 +268,12 @@ def test_a_rush_switches_the_waiting_room_on_by_itself():
     WaitingRoom.objects.create(event=event, enabled=False, admissions_per_minute=2)
     hold_url = reverse("tickets:hold", args=[event.slug])
     buyers = [buyer_client() for _ in range(8)]
-    assert not waiting_room.is_on(event)
+    assert not waiting_room.is_on(room(event))
     answers = [b.post(hold_url, {f"qty_{regular.pk}": 1}).url for b in buyers]
     assert answers[0].startswith("/checkout")
     # More arrivals in a second than the sale admits in a minute: the rest queue.
     assert answers[-1] == reverse("tickets:queue", args=[event.slug])
-    assert waiting_room.is_on(event)
+    assert waiting_room.is_on(room(event))
 
 
 @pytest.mark.browser
@@ -229,7 +284,8 @@ def test_the_queue_page_on_a_phone_turns_into_the_selector_when_admitted(
     from tests.conftest import PHONE
 
     settings.WAITING_ROOM_POLL_SECONDS = 1
-    event, _regular = on_sale(per_minute=1)
+    # Eight a minute: one ahead is 7.5 s away, so the page asks every 3 s (about half of it).
+    event, _regular = on_sale(per_minute=8)
     queue_url = reverse("tickets:queue", args=[event.slug])
     buyer_client().get(queue_url)  # somebody is ahead
     client = buyer_client()

@@ -147,7 +147,14 @@ def set_counters(rows: dict[int, tuple[int, int]], *, force: bool = False):
 def counters(ticket_type_ids) -> dict[int, int | None] | None:
     """{ticket type id: left, or None when missing}; None when the gate is unavailable."""
     ids = list(ticket_type_ids)
-    values = call(lambda conn: [conn.hget(counter_key(i), "left") for i in ids])
+
+    def read(conn):
+        pipe = conn.pipeline(transaction=False)  # one round trip
+        for i in ids:
+            pipe.hget(counter_key(i), "left")
+        return pipe.execute()
+
+    values = call(read)
     if values is None:
         return None
     return {i: (None if v is None else int(v)) for i, v in zip(ids, values, strict=True)}

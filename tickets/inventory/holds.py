@@ -18,7 +18,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Event, Seat, TicketType
@@ -234,7 +234,7 @@ def seat_selection(*, event: Event, seat_ids) -> tuple[list[int], dict[int, int]
 # --- The gate in front -------------------------------------------------------------------
 
 
-def _rebuild(ticket_type_ids) -> None:
+def rebuild_counters(ticket_type_ids) -> None:
     """Counters from the database (capacity − sold − active holds) under the rows' locks,
     written only where missing, so concurrent rebuilds cannot double-count."""
     with transaction.atomic():
@@ -261,7 +261,7 @@ def _gate_take(wanted: dict[int, int], types: dict) -> bool | None:
         if ok:
             return True
         if ok is None:
-            _rebuild([short])
+            rebuild_counters([short])
         elif not (
             gate.throttle(f"sweep:tt:{short}", 1.0)
             and expire_lapsed_holds(ticket_type_ids=[short], limit=100)
@@ -467,12 +467,18 @@ def sell_hold(*, hold: Hold) -> bool:
     """Turn a held reservation into sold stock. False if the hold is no longer active."""
     if not _close(hold, Hold.Status.SOLD):
         return False
+    all_sold = False
     for line in hold.lines.order_by("ticket_type_id"):
-        TicketType.objects.filter(pk=line.ticket_type_id).update(
-            held=F("held") - line.quantity, sold=F("sold") + line.quantity
+        unsold = _stock_sql(
+            "UPDATE {table} SET held = held - %s, sold = sold + %s WHERE id = %s "
+            "RETURNING capacity - sold",
+            [line.quantity, line.quantity, line.ticket_type_id],
         )
+        all_sold = all_sold or (unsold is not None and unsold[0] == 0)
     seat_ids = _move_held_claims(hold.pk, SeatClaim.State.SOLD)
     transaction.on_commit(lambda: gate.release_seats(seat_ids, owner=str(hold.pk), sold=True))
+    if all_sold:  # the last of a type is sold (no hold can give it back): pages and queue
+        transaction.on_commit(lambda: _bump_event(hold.event_id))
     return True
 
 

@@ -5,10 +5,16 @@ second than the sale admits in a minute. Those who arrive before the opening (th
 sales start) are drawn into a random order at the opening; later arrivals queue behind them,
 first come first served. The queue is keyed by account, so tabs, reloads and other sessions
 of one account share one place. Buyers leave the front at a rate worked out from the stock
-left, the hold time and what the server sustains (the organizer's figure, or the site's),
-and an admitted buyer's pass goes to one session: a signed cookie naming the event, the
-account and the session, good for WAITING_ROOM_PASS_SECONDS. A forged, expired or copied
-pass admits nobody.
+left (the gate's counters), the hold time and what the server sustains (the organizer's
+figure, or the site's), and an admitted buyer's pass goes to one session: a signed cookie
+naming the event, the account and the session, good for WAITING_ROOM_PASS_SECONDS. A
+forged, expired or copied pass admits nobody.
+
+A poll costs no database query: the buyer is known by the session (no user row is read),
+the room by a snapshot in the cache that the event's cache version invalidates (any edit of
+the event, its ticket types or seats, and a sell-out, bump it), what is left by the gate's
+counters the inventory services keep in step, and the place by one Lua script. Lapsed holds
+are released by beat, or here only when nothing is left to admit buyers to.
 
 The queue lives in Redis only; nothing per waiting buyer is written to PostgreSQL. If Redis
 loses it, whoever holds a pass keeps it and the others join again; a pass is never issued
@@ -23,13 +29,17 @@ import math
 import random
 import time
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 
+from events.cache import event_versions
 from events.models import Event
-from tickets.inventory import gate
+from tickets.inventory import gate, holds
 from tickets.models import WaitingRoom
 
 PASS_COOKIE = "onsale_pass_{}"
@@ -37,10 +47,31 @@ _SALT = "tickets.waiting_room.pass"
 _KEY_LIFE = 6 * 3600  # the queue of an on-sale is forgotten six hours after its last use
 # Over one hold time, a quarter more buyers than tickets left are let in (some abandon).
 OVERBOOKING = 1.25
+ROOM_CACHE_SECONDS = 300
+# The longest a waiting buyer goes without news (a sell-out): ten thousand waiting then
+# cost about a hundred polls a second, not thousands.
+MAX_POLL_SECONDS = 180
 
 
 def _keys(event_id: int, *names: str) -> list[str]:
     return [f"wr:{event_id}:{name}" for name in names]
+
+
+@dataclass(frozen=True)
+class Room:
+    """What the queue needs to know about an event's on-sale, cached (see the module)."""
+
+    event_id: int
+    slug: str
+    enabled: bool  # the organizer's switch
+    per_minute: int  # what the server sustains: the organizer's figure or the site's
+    opens_at: datetime | None
+    type_ids: tuple[int, ...]  # visible ticket types whose sales have not ended
+    sold_out: bool  # every one of them sold (held tickets may still come back)
+    title: str = ""  # what the queue page shows of the event
+    venue: str = ""
+    starts_at: datetime | None = None
+    version: int | None = None
 
 
 @dataclass
@@ -63,6 +94,19 @@ class Place:
     def wait_minutes(self) -> int:
         return math.ceil(self.ahead / self.per_minute) if self.per_minute else 0
 
+    @property
+    def poll_seconds(self) -> int:
+        """When to ask again: often near the front, half the wait further back (so a crowd
+        of thousands does not poll every few seconds), at the opening for the draw."""
+        base = settings.WAITING_ROOM_POLL_SECONDS
+        if self.state == "queued" and self.per_minute:
+            later = self.ahead * 60 / self.per_minute / 2
+        elif self.state == "draw" and self.opens_at is not None:
+            later = (self.opens_at - timezone.now()).total_seconds()
+        else:
+            later = 0
+        return int(max(base, min(later, MAX_POLL_SECONDS)))
+
 
 def opens_at(types):
     """The opening of the on-sale: the earliest sales start of its visible ticket types."""
@@ -70,21 +114,70 @@ def opens_at(types):
 
 
 def room_of(event: Event) -> WaitingRoom | None:
-    """The event's room (read once per request: kept on this Event instance)."""
-    if not hasattr(event, "_waiting_room_row"):
-        event._waiting_room_row = WaitingRoom.objects.filter(event=event).first()
-    return event._waiting_room_row
+    """The organizer's settings row (the organizer's page; buyers read `room`)."""
+    return WaitingRoom.objects.filter(event=event).first()
 
 
-def is_on(event: Event) -> bool:
+def _room_key(slug: str) -> str:
+    return f"wr:room:{slug}"
+
+
+def room(slug: str) -> Room | None:
+    """The room of the published event `slug` (None: no such event): the cached snapshot
+    while the event's cache version is the one it was built under, else from the database."""
+    cached = cache.get(_room_key(slug))
+    if cached is not None and _current(cached):
+        return cached
+    event = (
+        Event.objects.select_related("venue")
+        .filter(slug=slug, status=Event.Status.PUBLISHED)
+        .first()
+    )
+    if event is None:
+        cache.delete(_room_key(slug))
+        return None
+    version = (event_versions([event.pk]) or {}).get(event.pk)  # read before the rows
+    row = room_of(event)
+    now = timezone.now()
+    types = [t for t in event.ticket_types.filter(is_visible=True) if not _ended(t, now)]
+    built = Room(
+        event_id=event.pk,
+        slug=slug,
+        enabled=bool(row and row.enabled),
+        per_minute=sustainable_per_minute(row),
+        opens_at=opens_at(types),
+        type_ids=tuple(t.pk for t in types),
+        sold_out=all(t.sold >= t.capacity for t in types),
+        title=event.title,
+        venue=str(event.venue),
+        starts_at=event.starts_at,
+        version=version,
+    )
+    # Rebuilt when a sale ends, too (a type whose sales ended leaves the room's stock).
+    ends = [t.sales_end for t in types if t.sales_end] + [event.ends_at]
+    ttl = min(ROOM_CACHE_SECONDS, (min(ends) - now).total_seconds())
+    if version is not None and ttl >= 1:
+        cache.set(_room_key(slug), built, int(ttl))
+    return built
+
+
+def _current(snapshot: Room) -> bool:
+    versions = event_versions([snapshot.event_id]) or {}
+    return snapshot.version is not None and versions.get(snapshot.event_id) == snapshot.version
+
+
+def _ended(ticket_type, now) -> bool:
+    return bool(ticket_type.sales_end and now >= ticket_type.sales_end)
+
+
+def is_on(event_room: Room | None) -> bool:
     """Whether buyers of this event queue first (the organizer's switch, or the automatic
     one set by a rush; never without Redis)."""
-    if gate.client() is None:
+    if event_room is None or gate.client() is None:
         return False
-    room = room_of(event)
-    if room is not None and room.enabled:
+    if event_room.enabled:
         return True
-    return bool(gate.call(lambda conn: conn.exists(*_keys(event.pk, "auto"))))
+    return bool(gate.call(lambda conn: conn.exists(*_keys(event_room.event_id, "auto"))))
 
 
 def note_arrival(event: Event) -> None:
@@ -100,57 +193,67 @@ def note_arrival(event: Event) -> None:
         return pipe.execute()[0]
 
     arrivals = gate.call(count)
-    if arrivals and arrivals > sustainable_per_minute(room_of(event)):
+    event_room = room(event.slug)
+    if arrivals and event_room and arrivals > event_room.per_minute:
         gate.call(lambda conn: conn.set(auto, 1, ex=600))
 
 
-def sustainable_per_minute(room: WaitingRoom | None) -> int:
-    chosen = room.admissions_per_minute if room is not None else 0
+def sustainable_per_minute(row: WaitingRoom | None) -> int:
+    chosen = row.admissions_per_minute if row is not None else 0
     return chosen or settings.WAITING_ROOM_ADMISSIONS_PER_MINUTE
 
 
-def admissions_per_minute(event: Event, left: int) -> int:
-    by_stock = math.ceil(left * OVERBOOKING * 60 / max(settings.HOLD_SECONDS, 1))
-    return max(1, min(sustainable_per_minute(room_of(event)), by_stock))
+def admissions_per_minute(event_room: Room, left: int) -> int:
+    """Over one hold time, a quarter more buyers than tickets are left; never more than the
+    server sustains; none while nothing is left (held tickets may come back)."""
+    by_stock = math.ceil(max(left, 0) * OVERBOOKING * 60 / max(settings.HOLD_SECONDS, 1))
+    return min(event_room.per_minute, by_stock)
+
+
+def _left(event_room: Room) -> int | None:
+    """Tickets left (neither held nor sold) by the gate's counters; missing counters (Redis
+    lost them) are rebuilt from the database first."""
+    counters = gate.counters(event_room.type_ids)
+    if counters is None:
+        return None
+    missing = [pk for pk, left in counters.items() if left is None]
+    if missing:
+        holds.rebuild_counters(missing)
+        counters = gate.counters(event_room.type_ids) or {}
+    return sum(max(left or 0, 0) for left in counters.values())
 
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def join(event: Event, *, account_id: int, session_key: str, types) -> Place:
-    """Join (or look up) this account's place, after letting in whoever is due. `types`:
-    the event's ticket types as read now (what is left decides the rate, or a sell-out)."""
-    now = timezone.now()
-    left = sum(
-        t.available for t in types if t.is_visible and not (t.sales_end and now >= t.sales_end)
-    )
-    if left <= 0:
+def join(event_room: Room, *, account_id: int, session_key: str) -> Place:
+    """Join (or look up) this account's place, after letting in whoever is due."""
+    if event_room.sold_out:
         return Place("sold_out")
-    per_minute = admissions_per_minute(event, left)
-    opening = opens_at(types)
-    opening_ms = int(opening.timestamp() * 1000) if opening else 0
-    draw, queue, numbers, opened, admitted, clock = _keys(
-        event.pk, "draw", "queue", "numbers", "opened", "admitted", "clock"
-    )
-    args = [account_id, _now_ms(), opening_ms, _KEY_LIFE]
-    result = gate.run("queue_join", [draw, queue, numbers, opened, admitted], args)
+    left = _left(event_room)
+    if left is None:
+        return Place("off")
+    if left == 0:
+        # Everything is held: lapsed holds go back now (at most every two seconds), so the
+        # queue moves again without waiting for beat.
+        holds.sweep_event(Event(pk=event_room.event_id))
+    per_minute = admissions_per_minute(event_room, left)
+    opening = event_room.opens_at
+    keys = _keys(event_room.event_id, "draw", "queue", "numbers", "opened", "admitted", "clock")
+    args = [account_id, session_key, _now_ms(), int(opening.timestamp() * 1000) if opening else 0]
+    args += [_KEY_LIFE, per_minute]
+    result = gate.run("queue_join", keys, args)
     if result is not None and result[0] == b"opening":
-        _open(event.pk)
-        result = gate.run("queue_join", [draw, queue, numbers, opened, admitted], args)
+        _open(event_room.event_id)
+        result = gate.run("queue_join", keys, args)
     if result is None:
         return Place("off")
     state, count = result[0].decode(), int(result[1])
+    shown_rate = per_minute or event_room.per_minute  # the estimate once stock comes back
     if state == "draw":
-        return Place("draw", in_draw=count, per_minute=per_minute, opens_at=opening)
-    gate.run("queue_admit", [queue, admitted, clock], [_now_ms(), per_minute, _KEY_LIFE])
-    claimed = gate.run("queue_claim", [admitted], [account_id, session_key])
-    if claimed == 1:
-        return Place("admitted")
-    if claimed == 0:
-        return Place("elsewhere")
-    ahead = gate.call(lambda conn: conn.zrank(queue, account_id))
-    return Place("queued", ahead=int(ahead or 0), per_minute=per_minute)
+        return Place("draw", in_draw=count, per_minute=shown_rate, opens_at=opening)
+    return Place(state, ahead=count, per_minute=shown_rate)
 
 
 def _open(event_id: int) -> None:
@@ -162,13 +265,26 @@ def _open(event_id: int) -> None:
     gate.run("queue_open", [draw, queue, numbers, opened], [_KEY_LIFE, *order])
 
 
-# --- The pass ------------------------------------------------------------------------------
+# --- The buyer and the pass ----------------------------------------------------------------
 
 
-def issue_pass(response, *, event: Event, account_id: int, session_key: str) -> None:
-    token = signing.dumps({"e": event.pk, "a": account_id, "s": session_key}, salt=_SALT)
+def account_of(request) -> int | None:
+    """The buyer's account id from the session alone, signed in or the session's guest
+    (accounts.guests): the queue reads no user row. (Django's auth checks the account on
+    every other page; a session its password change ended can wait in the queue, but its
+    pass is bound to a session that is signed out on the first page that loads the user.)"""
+    from accounts.guests import session_guest_id
+
+    try:
+        return int(request.session[SESSION_KEY])
+    except (KeyError, TypeError, ValueError):
+        return session_guest_id(request)
+
+
+def issue_pass(response, *, event_id: int, account_id: int, session_key: str) -> None:
+    token = signing.dumps({"e": event_id, "a": account_id, "s": session_key}, salt=_SALT)
     response.set_cookie(
-        PASS_COOKIE.format(event.pk),
+        PASS_COOKIE.format(event_id),
         token,
         max_age=settings.WAITING_ROOM_PASS_SECONDS,
         secure=settings.SESSION_COOKIE_SECURE,
@@ -177,34 +293,32 @@ def issue_pass(response, *, event: Event, account_id: int, session_key: str) -> 
     )
 
 
-def has_pass(request, event: Event) -> bool:
+def has_pass(request, event_id: int) -> bool:
     """A pass for this event, signed by us, not expired, issued to this account and to this
     very session (a copy in another browser admits nobody)."""
-    from accounts.guests import current_buyer
-
-    token = request.COOKIES.get(PASS_COOKIE.format(event.pk))
-    buyer = current_buyer(request) if token else None  # the signed-in user or the guest
-    if buyer is None:
+    token = request.COOKIES.get(PASS_COOKIE.format(event_id))
+    account = account_of(request)
+    if not token or account is None:
         return False
     try:
         data = signing.loads(token, salt=_SALT, max_age=settings.WAITING_ROOM_PASS_SECONDS)
     except signing.BadSignature:  # forged, altered or expired
         return False
-    return data == {"e": event.pk, "a": buyer.pk, "s": request.session.session_key}
+    return data == {"e": event_id, "a": account, "s": request.session.session_key}
 
 
 def must_queue(request, event: Event) -> bool:
-    """Whether this request has to go through the waiting room first."""
-    return is_on(event) and not has_pass(request, event)
-
-
-def opening_in_future(place: Place) -> bool:
-    return place.opens_at is not None and place.opens_at > timezone.now()
+    """Whether this request has to go through the waiting room first (never without Redis:
+    then not even the room's snapshot is read)."""
+    if gate.client() is None:
+        return False
+    return is_on(room(event.slug)) and not has_pass(request, event.pk)
 
 
 def configure(*, event: Event, enabled: bool, admissions_per_minute: int | None) -> WaitingRoom:
-    room, _created = WaitingRoom.objects.update_or_create(
+    row, _created = WaitingRoom.objects.update_or_create(
         event=event,
         defaults={"enabled": enabled, "admissions_per_minute": admissions_per_minute or 0},
     )
-    return room
+    cache.delete(_room_key(event.slug))
+    return row

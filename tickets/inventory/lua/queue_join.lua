@@ -1,15 +1,16 @@
--- Join an on-sale's waiting room (one place per account, whatever the tabs or sessions).
+-- One visit to an on-sale's waiting room: let in whoever is due, then join (one place per
+-- account, whatever the tabs or sessions) or give this account's pass to this session.
 -- KEYS: 1 draw (set: arrivals before the opening), 2 queue (zset by ticket number),
---       3 ticket numbers, 4 opened flag, 5 admitted (hash account -> session or '').
--- ARGV: account, now ms, opening ms, key lifetime s.
--- Returns {'admitted', 0}, {'draw', how many are in it}, {'opening', 0} (the draw has not
--- been made yet: make it, then join again) or {'queued', people ahead}.
-local account, now, opens = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-for i = 1, 5 do
-  redis.call('EXPIRE', KEYS[i], ARGV[4])
-end
-if redis.call('HEXISTS', KEYS[5], account) == 1 then
-  return {'admitted', 0}
+--       3 ticket numbers, 4 opened flag, 5 admitted (hash account -> session or ''),
+--       6 clock (ms of the last admission).
+-- ARGV: account, session, now ms, opening ms, key lifetime s, admissions per minute.
+-- Returns {'draw', how many are in it}, {'opening', 0} (make the draw, then come again),
+-- {'admitted', 0} (this session holds the pass), {'elsewhere', 0} (another session does)
+-- or {'queued', people ahead}.
+local account, session = ARGV[1], ARGV[2]
+local now, opens, rate = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[6])
+for i = 1, 6 do
+  redis.call('EXPIRE', KEYS[i], ARGV[5])
 end
 if now < opens then
   redis.call('SADD', KEYS[1], account)
@@ -17,6 +18,28 @@ if now < opens then
 end
 if redis.call('EXISTS', KEYS[4]) == 0 then
   return {'opening', 0}
+end
+-- Admit from the front at `rate` a minute since the last admission; an empty queue or a
+-- sale with nothing left banks nothing (the clock follows).
+local last = tonumber(redis.call('GET', KEYS[6]) or now)
+local due = rate > 0 and math.floor((now - last) * rate / 60000) or 0
+if due > 0 then
+  local popped = redis.call('ZPOPMIN', KEYS[2], due)
+  for i = 1, #popped, 2 do
+    redis.call('HSETNX', KEYS[5], popped[i], '')
+  end
+  last = last + due * 60000 / rate
+end
+if rate == 0 or redis.call('ZCARD', KEYS[2]) == 0 then
+  last = now
+end
+redis.call('SET', KEYS[6], string.format('%d', last), 'EX', ARGV[5])
+local holder = redis.call('HGET', KEYS[5], account)
+if holder == '' then
+  redis.call('HSET', KEYS[5], account, session)
+  return {'admitted', 0}
+elseif holder then
+  return {holder == session and 'admitted' or 'elsewhere', 0}
 end
 if not redis.call('ZSCORE', KEYS[2], account) then
   redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[3]), account)
