@@ -11,14 +11,17 @@ DEMO_PASSWORD = "demo-pass-2026"
 
 def seed_users():
     from allauth.account.models import EmailAddress
+    from django.contrib.auth.hashers import make_password
 
     from accounts.models import User
+    from tickets.demo import SOLD_OUT_SALES
 
     people = [
         ("admin@demo.getiickets.ng", "Ada Staff", True),
         ("buyer@demo.getiickets.ng", "Chidi Okafor", False),
         ("organizer@demo.getiickets.ng", "Funke Adeyemi", False),
-    ]
+    ] + [(email, name, False) for email, name, _ in SOLD_OUT_SALES]
+    password = None  # hashed once: the demo accounts share it, and hashing is slow on purpose
     for email, name, staff in people:
         user, created = User.objects.get_or_create(
             email=email,
@@ -30,8 +33,9 @@ def seed_users():
             },
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save()
+            password = password or make_password(DEMO_PASSWORD)
+            user.password = password
+            user.save(update_fields=["password"])
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
@@ -44,6 +48,7 @@ SEEDERS = [
     "events.demo.seed_events",
     "orders.demo.seed_promo_codes",
     "organizer.demo.seed_operations",
+    "tickets.demo.seed_sold_out_event",
     "tickets.demo.seed_fulfilled_order",
     "payments.demo.seed_ledger",
 ]
