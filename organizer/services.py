@@ -140,7 +140,7 @@ def _payment_mismatches_by_event(organizer) -> dict[int, int]:
 @dataclass
 class Attention:
     event: Event
-    kind: str  # selling_out, failed_deliveries, payment_mismatch
+    kind: str  # selling_out, sold_out, failed_deliveries, payment_mismatch
     text: str
 
 
@@ -214,8 +214,14 @@ def dashboard(*, organizer, pages: dict | None = None) -> Dashboard:
     for event in selling:
         left = event.capacity_total - event.sold_total
         percent = round(100 * event.sold_total / event.capacity_total)
-        status = "Sold out" if left <= 0 else f"{percent}% sold — {left:,} left"
-        board.attention.append(Attention(event, "selling_out", status))
+        if left <= 0:
+            board.attention.append(
+                Attention(event, "sold_out", f"All {event.capacity_total:,} tickets sold")
+            )
+        else:
+            board.attention.append(
+                Attention(event, "selling_out", f"{percent}% sold — {left:,} left")
+            )
     for pk, n in failed.items():
         board.attention.append(
             Attention(

@@ -62,6 +62,16 @@ def test_an_event_at_90_percent_needs_attention(organizer_client, event):
     assert "Selling out" in response.content.decode()
 
 
+def test_a_sold_out_event_is_flagged_sold_out_not_selling_out(organizer_client, event):
+    tt = TicketTypeFactory(event=event, capacity=10)
+    paid_order_with_tickets(ticket_type=tt, quantity=10)
+    response = organizer_client.get(reverse("organizer:dashboard"))
+    attention = response.context["board"].attention
+    assert [(a.kind, a.text) for a in attention] == [("sold_out", "All 10 tickets sold")]
+    html = response.content.decode()
+    assert "Sold out" in html and "Selling out" not in html
+
+
 def test_dashboard_costs_the_same_queries_for_one_event_or_many(organizer_client, organizer):
     def count():
         with CaptureQueriesContext(connection) as ctx:
