@@ -48,6 +48,12 @@ def _available() -> bool:
     return time.monotonic() >= _skip_until
 
 
+def available() -> bool:
+    """False for a few seconds after the cache failed to answer: callers outside this module
+    that cache per event (the waiting room's snapshot) skip it too, rather than wait."""
+    return _available()
+
+
 def _mark_unavailable() -> None:
     global _skip_until
     _skip_until = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS

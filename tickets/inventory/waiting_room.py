@@ -37,6 +37,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 
+from events import cache as event_cache
 from events.cache import event_versions
 from events.models import Event
 from tickets.inventory import gate, holds
@@ -125,7 +126,7 @@ def _room_key(slug: str) -> str:
 def room(slug: str) -> Room | None:
     """The room of the published event `slug` (None: no such event): the cached snapshot
     while the event's cache version is the one it was built under, else from the database."""
-    cached = cache.get(_room_key(slug))
+    cached = cache.get(_room_key(slug)) if event_cache.available() else None
     if cached is not None and _current(cached):
         return cached
     event = (
@@ -134,7 +135,8 @@ def room(slug: str) -> Room | None:
         .first()
     )
     if event is None:
-        cache.delete(_room_key(slug))
+        if event_cache.available():
+            cache.delete(_room_key(slug))
         return None
     version = (event_versions([event.pk]) or {}).get(event.pk)  # read before the rows
     row = room_of(event)
