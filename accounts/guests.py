@@ -16,10 +16,12 @@ dashboard shows those orders. An unverified sign-up reveals nothing.
 from __future__ import annotations
 
 import logging
+from functools import wraps
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal, receiver
 
@@ -186,6 +188,7 @@ def start_session(request, *, guest: User, phone: str) -> None:
         },
     )
     request.session.pop(OFFER_KEY, None)
+    request.__dict__.pop("_guest_buyer", None)
     guest_started.send(
         sender=User, request=request, guest=guest, phone=phone, previous_hold_ids=previous
     )
@@ -203,10 +206,26 @@ def session_guest(request) -> User | None:
 
 
 def current_buyer(request) -> User | None:
-    """Who buys in this request: the signed-in user, else the session's guest, else None."""
+    """Who buys in this request: the signed-in user, else the session's guest, else None.
+    The guest is read once per request (views ask more than once)."""
     if request.user.is_authenticated:
         return request.user
-    return session_guest(request)
+    if not hasattr(request, "_guest_buyer"):
+        request._guest_buyer = session_guest(request)
+    return request._guest_buyer
+
+
+def buyer_required(view):
+    """Steps only a buyer takes (a reservation, checkout): the signed-in user or this
+    browser's guest; anybody else signs in first."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if current_buyer(request) is None:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def guest_phone(request) -> str:

@@ -130,12 +130,11 @@ def _expired_redirect(request, hold):
     return redirect(_event_url(hold.event))
 
 
+@guests.buyer_required
 @require_http_methods(["GET", "POST"])
 def checkout(request):
     """Name and phone are asked here, not in a step before (issue 18 item 2). A guest's
     email and phone were given on the way in (accounts.guests) and are shown, not asked."""
-    if guests.current_buyer(request) is None:
-        return redirect_to_login(request.get_full_path())
     hold_id = query_params(request, HoldQuery)["hold"]
     hold = _buyers_hold(request, hold_id)
     if hold is None:

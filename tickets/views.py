@@ -238,11 +238,10 @@ def _buyers_hold(request, pk) -> Hold:
     return get_object_or_404(holds, buyer=guests.current_buyer(request))
 
 
+@guests.buyer_required
 @require_GET
 def hold_detail(request, pk):
     """The buyer's reservation with its countdown (lazily expired when read)."""
-    if guests.current_buyer(request) is None:
-        return redirect_to_login(request.get_full_path())
     hold = inventory.expire_if_lapsed(_buyers_hold(request, pk))
     lines = list(hold.lines.select_related("ticket_type"))
     seats = [claim.seat for claim in hold.seat_claims.select_related("seat__section")]
@@ -263,10 +262,9 @@ def hold_detail(request, pk):
     )
 
 
+@guests.buyer_required
 @require_POST
 def release(request, pk):
-    if guests.current_buyer(request) is None:
-        return redirect_to_login(request.get_full_path())
     hold = _buyers_hold(request, pk)
     if inventory.release_hold(hold=hold):
         messages.success(request, "Your tickets have been released.")
