@@ -32,7 +32,6 @@ from getiickets.errors import DomainError
 MAX_SEATS_PER_EVENT = 10_000
 MAX_ROWS_PER_SECTION = 200
 MAX_SEATS_PER_ROW = 200
-LOW_STOCK = 10
 # The catalogue counts this many events at most ("1,000+ events").
 CATALOGUE_COUNT_CAP = 1000
 
@@ -526,6 +525,8 @@ def detail_context(event: Event) -> dict:
 
 def ticket_status(ticket_type: TicketType, *, now=None) -> dict:
     """What a buyer sees for one ticket type: sold out, only N left, sales window."""
+    from tickets.inventory.availability import LOW_STOCK  # one threshold for every page
+
     now = now or timezone.now()
     if ticket_type.sales_start and now < ticket_type.sales_start:
         return {"code": "not_yet", "on_sale": False}

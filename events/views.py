@@ -16,6 +16,7 @@ from events.filters import EventFilter, catalogue_page, clean_params
 from events.models import Event
 from getiickets.conditional import public_page
 from getiickets.htmx import wants_fragment
+from tickets.inventory.availability import LOW_STOCK
 
 PAGE_SIZE = 12
 
@@ -118,7 +119,7 @@ def event_detail(request, slug):
         "share_url": url,
         "share_text": f"{event.title} — {timezone.localtime(event.starts_at):%a %d %b %Y}",
         "is_past": event.ends_at < now,
-        "LOW_STOCK": services.LOW_STOCK,
+        "LOW_STOCK": LOW_STOCK,
         # The first that exists wins: the holds app's selector, else our ticket table.
         "ticket_selector_templates": ["tickets/_ticket_selector.html", "events/_ticket_table.html"],
     }
