@@ -30,6 +30,7 @@ A provider that answers with an error has not taken the message: the row goes ba
 ``pending`` and Celery retries with backoff.
 """
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -179,12 +180,6 @@ def ensure_pdf(*, order: Order) -> bytes | None:
     return None
 
 
-def draw_qr_codes(*, order_id: int) -> None:
-    """Draw and store each ticket's QR once, for the email and the PDF to share."""
-    order = Order.objects.get(pk=order_id)
-    pdf.store_qr_codes(pdf.pdf_tickets(order))
-
-
 def refresh_pdf(*, order_id: int) -> None:
     """After a transfer the order's PDF must no longer carry the ticket given away."""
     pdf.store_order_files(order_id=order_id)
@@ -223,12 +218,25 @@ def _resume_email(entry) -> None:
     return None  # same idempotencyKey: Brevo answers with the first message, sends nothing
 
 
-def _order_context(order: Order) -> dict:
-    tickets = list(
-        pdf.pdf_tickets(order).select_related(
-            "ticket_type", "seat__section", "event", "event__venue"
-        )
-    )
+@dataclass
+class Confirmation:
+    """An order's confirmation, read once for its email and its SMS: the order, the tickets
+    its PDF carries and (when the email is sent) their QR codes, drawn once and stored."""
+
+    order: Order
+    tickets: list[Ticket]
+
+    @classmethod
+    def of(cls, order_id: int) -> "Confirmation":
+        order = Order.objects.select_related("event", "event__venue", "buyer").get(pk=order_id)
+        return cls(order=order, tickets=list(pdf.pdf_tickets(order)))
+
+    @functools.cached_property
+    def qr_codes(self) -> dict[int, bytes]:
+        return pdf.store_qr_codes(self.tickets)
+
+
+def _order_context(order: Order, tickets: list[Ticket]) -> dict:
     context = {
         "order": order,
         "event": order.event,
@@ -250,23 +258,25 @@ def guest_order_url(order: Order) -> str:
     return settings.SITE_URL + link_path(order)
 
 
-def send_confirmation_email(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
+def send_confirmation_email(
+    *, order_id: int, kind: str = "confirmation", confirmation: Confirmation | None = None
+) -> DeliveryLog:
     """The first message: every ticket's QR code attached, and a link to the PDF (which is
     rendered on another queue, or on the first download if that comes sooner)."""
-    order = Order.objects.select_related("event", "event__venue", "buyer").get(pk=order_id)
+    confirmation = confirmation or Confirmation.of(order_id)
+    order = confirmation.order
 
     def action(entry):
-        context = _order_context(order)
-        images = pdf.store_qr_codes(context["tickets"])
+        images = confirmation.qr_codes
         return _send_email(
             entry=entry,
             to=order.email,
             subject=f"Your tickets for {order.event.title} ({order.reference})",
             template="ticket_confirmation",
-            context=context,
+            context=_order_context(order, confirmation.tickets),
             attachments=[
                 (f"ticket-{t.pk}-qr.png", qr.enlarged(images[t.pk]), "image/png")
-                for t in context["tickets"]
+                for t in confirmation.tickets
             ],
         )
 
@@ -382,9 +392,11 @@ def _sms_step(*, order_id: int, kind: str, phone: str, body: str) -> DeliveryLog
     )
 
 
-def send_sms(*, order_id: int, kind: str = "confirmation") -> DeliveryLog:
-    order = Order.objects.select_related("event", "buyer").get(pk=order_id)
-    count = pdf.pdf_tickets(order).count()
+def send_sms(
+    *, order_id: int, kind: str = "confirmation", confirmation: Confirmation | None = None
+) -> DeliveryLog:
+    confirmation = confirmation or Confirmation.of(order_id)
+    order, count = confirmation.order, len(confirmation.tickets)
     if order.buyer.is_guest:  # the signed link names the order: one SMS segment, not two
         where = f"Open: {guest_order_url(order)}"
     else:

@@ -17,6 +17,9 @@ log = logging.getLogger(__name__)
 # orders still waiting to be issued, so a buyer in a burst is not behind the whole backlog.
 URGENT = 0
 NORMAL = 5
+# A confirmation step that failed in the issuing task is tried again by its own task after
+# this (the first step of the tasks' backoff, tickets.fulfilment_tasks.RETRY).
+RETRY_AFTER_SECONDS = 5
 
 
 class NothingToResend(DomainError):
@@ -65,12 +68,24 @@ def start_fulfilment(order_id: int) -> None:
 
 
 def after_issuing(order_id: int) -> None:
-    """Two speeds: the confirmation (email with the QR codes, SMS with the link) goes ahead
-    of every order still waiting to be issued; the PDF renders on its own queue."""
+    """Two speeds: the confirmation (email with the QR codes, SMS with the link) goes out
+    now, in the task that issued the tickets, with the order, its tickets and QR codes read
+    once for both and no second wait in the queue; the PDF renders on its own queue.
+
+    A step that fails here (the provider refused, another attempt holds its lease) goes to
+    its own task, which retries it with backoff and marks it failed once retries run out."""
     from tickets import fulfilment_tasks as t
 
-    dispatch(t.send_confirmation_email, order_id, priority=URGENT)
-    dispatch(t.send_sms, order_id, priority=URGENT)
+    confirmation = delivery.Confirmation.of(order_id)
+    for send, task in (
+        (delivery.send_confirmation_email, t.send_confirmation_email),
+        (delivery.send_sms, t.send_sms),
+    ):
+        try:
+            send(order_id=order_id, confirmation=confirmation)
+        except Exception as exc:
+            log.warning("%s of order %s: %r; its own task retries it", task.name, order_id, exc)
+            dispatch(task, order_id, priority=URGENT, countdown=RETRY_AFTER_SECONDS)
     dispatch(t.render_order_pdf, order_id)
 
 

@@ -62,8 +62,7 @@ def issue_tickets(order_id: int) -> int:
 
     _paid_or_stop(order_id)
     tickets = issuing.issue_tickets(order_id=order_id)
-    delivery.draw_qr_codes(order_id=order_id)
-    fulfilment.after_issuing(order_id)
+    fulfilment.after_issuing(order_id)  # the email and SMS go from here; the PDF is queued
     return len(tickets)
 
 

@@ -40,17 +40,51 @@ def create_ticket(*, order_item: OrderItem, holder, attendee_name: str) -> Ticke
     return ticket
 
 
+def _create_all(order: Order, items: list[OrderItem], sign) -> None:
+    """Every item's ticket in one transaction of two statements: the rows, then their signed
+    payloads (a payload names its ticket's id, known once the rows exist)."""
+    with transaction.atomic():
+        tickets = Ticket.objects.bulk_create(
+            Ticket(
+                order=order,
+                order_item=item,
+                event_id=order.event_id,
+                ticket_type_id=item.ticket_type_id,
+                seat_id=item.seat_id,
+                holder=order.buyer,
+                attendee_name=item.attendee_name or order.full_name,
+                secret=new_secret(),
+            )
+            for item in items
+        )
+        for ticket in tickets:
+            ticket.qr_payload = sign(ticket.pk, ticket.secret)
+        Ticket.objects.bulk_update(tickets, ["qr_payload"])
+
+
 def issue_tickets(*, order_id: int) -> list[Ticket]:
     """Issue the order's tickets. Safe to run any number of times, concurrently too.
 
     Items that already have a ticket (valid, or transferred onwards) are skipped; the partial
-    unique index "one valid ticket per order item" is the last word if two workers race.
+    unique index "one valid ticket per order item" is the last word if two workers race: the
+    loser's batch rolls back and it issues item by item what the winner left.
     """
     order = Order.objects.select_related("buyer").get(pk=order_id)
     if order.status != Order.Status.PAID:
         raise OrderNotPaid(f"Order {order.reference} is {order.status}, not paid.")
-    signing.key_for_event(order.event_id)
-    for item in order.items.all():
+    pending = list(order.items.filter(tickets__isnull=True).order_by("pk"))
+    if pending:
+        sign = signing.signer_for_event(order.event_id)  # the key is made outside the batch
+        try:
+            _create_all(order, pending, sign)
+        except IntegrityError:
+            log.info("order %s is being issued concurrently: item by item", order.pk)
+            _create_one_by_one(order, pending)
+    return list(order.tickets.filter(status=Ticket.Status.VALID).order_by("pk"))
+
+
+def _create_one_by_one(order: Order, items: list[OrderItem]) -> None:
+    for item in items:
         if Ticket.objects.filter(order_item=item).exists():
             continue
         try:
@@ -62,4 +96,3 @@ def issue_tickets(*, order_id: int) -> list[Ticket]:
                 )
         except IntegrityError:
             log.info("ticket for order item %s was issued concurrently", item.pk)
-    return list(order.tickets.filter(status=Ticket.Status.VALID).order_by("pk"))

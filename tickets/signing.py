@@ -54,14 +54,23 @@ def public_key_for_event(event_id: int) -> str:
     return key_for_event(event_id).public_key
 
 
+def signer_for_event(event_id: int):
+    """`sign(ticket_id, secret) -> payload` with the event's key read once (an order's tickets
+    are signed together: one query, one key, however many tickets)."""
+    private = Ed25519PrivateKey.from_private_bytes(_unb64(key_for_event(event_id).private_key))
+
+    def sign_ticket(ticket_id: int, secret: str) -> str:
+        body = _b64(
+            json.dumps({"t": ticket_id, "e": event_id, "s": secret}, separators=(",", ":")).encode()
+        )
+        message = f"{PREFIX}.{body}".encode()
+        return f"{PREFIX}.{body}.{_b64(private.sign(message))}"
+
+    return sign_ticket
+
+
 def sign(*, ticket_id: int, event_id: int, secret: str) -> str:
-    key = key_for_event(event_id)
-    body = _b64(
-        json.dumps({"t": ticket_id, "e": event_id, "s": secret}, separators=(",", ":")).encode()
-    )
-    message = f"{PREFIX}.{body}".encode()
-    signature = Ed25519PrivateKey.from_private_bytes(_unb64(key.private_key)).sign(message)
-    return f"{PREFIX}.{body}.{_b64(signature)}"
+    return signer_for_event(event_id)(ticket_id, secret)
 
 
 @dataclass(frozen=True)
