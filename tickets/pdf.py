@@ -6,7 +6,6 @@ email enlarges. The PDF's stylesheet and
 font configuration are prepared once per process.
 """
 
-import base64
 import functools
 import logging
 from pathlib import Path
@@ -65,7 +64,9 @@ def store_qr_codes(tickets) -> dict[int, bytes]:
         data = _read(storage, path)
         if data is None:
             data = qr.small_png(ticket.qr_payload)
-            _overwrite(storage, path, data)
+            stored = storage.save(path, ContentFile(data))
+            if stored != path:  # drawn at the same instant elsewhere: the same code, kept once
+                storage.delete(stored)
         images[ticket.pk] = data
     return images
 
@@ -80,20 +81,34 @@ def _weasyprint_setup():
     return CSS(string=STYLESHEET.read_text(), font_config=fonts), fonts
 
 
-def _data_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode()
+def _qr_fetcher(images: dict[int, bytes]):
+    """WeasyPrint's fetcher for this PDF: each page's QR code (`qr:<ticket id>`) from
+    memory, and nothing else. As data: URIs the codes made most of the HTML that WeasyPrint
+    parses in Python, and decoded them from base64 again."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class QrCodes(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme, _, ticket_id = url.partition(":")
+            if scheme != "qr":
+                raise ValueError(f"a ticket PDF loads nothing but its QR codes: {url}")
+            return URLFetcherResponse(url, images[int(ticket_id)], {"Content-Type": "image/png"})
+
+    return QrCodes(fail_on_errors=True)
 
 
 def render_pdf_bytes(*, order: Order, tickets) -> bytes:
     from weasyprint import HTML
 
     images = store_qr_codes(tickets)
-    pages = [{"ticket": t, "qr": _data_uri(images[t.pk])} for t in tickets]
+    pages = [{"ticket": t, "qr": f"qr:{t.pk}"} for t in tickets]
     html = render_to_string(
         "tickets/pdf/order.html", {"order": order, "event": order.event, "pages": pages}
     )
     stylesheet, fonts = _weasyprint_setup()
-    return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    return HTML(string=html, url_fetcher=_qr_fetcher(images)).write_pdf(
+        stylesheets=[stylesheet], font_config=fonts
+    )
 
 
 def store_order_files(*, order_id: int) -> str:
