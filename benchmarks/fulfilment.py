@@ -2,19 +2,21 @@
 
     .venv/bin/python -m benchmarks.fulfilment [--orders 1000] [--project DIR]
 
-gunicorn serves the site on PostgreSQL and Redis; a real Celery worker (prefork, 2
-processes) fulfils through the Brevo and Twilio stand-ins (tests/standins) over HTTP. The
+gunicorn serves the site on PostgreSQL and Redis; the Celery workers of docker-compose.yml,
+started with its commands (queues, concurrency, niceness), fulfil through the Brevo and
+Twilio stand-ins (tests/standins) over HTTP. The
 orders are placed through the services (hold, order, Paystack sandbox initialise) before
 the clock starts; then every `charge.success` webhook is posted at once (16 connections).
 Printed: first confirmation after its payment, payment → confirmation and payment → PDF
-percentiles, drain time, worker CPU per order (parent + children, from /proc), exactly-once
-counts, worker memory. `--project` runs the same measurement on another checkout (e.g. the
-code before a change, exported with `git archive`).
+percentiles, drain time, worker CPU per order (every worker, parent + children, from /proc),
+exactly-once counts, worker memory. `--project` runs the same measurement on another
+checkout (e.g. the code before a change, exported with `git archive`).
 """
 
 import argparse
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -135,6 +137,24 @@ def wait_port(port: int, proc, what: str) -> None:
 
 
 # --- The run ------------------------------------------------------------------------------
+
+
+def worker_commands(project: Path, bin_dir: Path) -> list[tuple[str, list[str]]]:
+    """The Celery workers of the checkout's docker-compose.yml, as production starts them
+    (queues, concurrency, niceness), with this virtualenv's celery and warnings only."""
+    import yaml
+
+    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    found = []
+    for name, service in services.items():
+        command = shlex.split(service.get("command") or "")
+        if "celery" not in command or "worker" not in command:
+            continue
+        at = command.index("celery")
+        command[at] = str(bin_dir / "celery")
+        command += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
+        found.append((name, command))
+    return found
 
 
 def seed(orders: int):
@@ -278,7 +298,7 @@ def main(argv=None) -> int:
          "--workers", "3", "--timeout", "120", "--log-level", "warning"],
         cwd=project, env=env, log=workdir / "server.log",
     )  # fmt: skip
-    worker = None
+    workers: list[subprocess.Popen] = []
     try:
         wait_port(port, server, "gunicorn")
         print(f"seeding {args.orders} orders of 10 tickets ({project.name}) ...", flush=True)
@@ -289,22 +309,21 @@ def main(argv=None) -> int:
         bodies = webhook_bodies(orders)
         close_old_connections()
         print(f"seeded in {time.monotonic() - t0:.0f} s", flush=True)
-        worker = start(
-            [str(bin_dir / "celery"), "-A", "getiickets", "worker", "--concurrency", "2",
-             "--without-gossip", "--without-mingle", "-l", "WARNING"],
-            cwd=project, env=env, log=workdir / "worker.log",
-        )  # fmt: skip
-        time.sleep(6)  # the worker connects and forks its two children
-        if worker.poll() is not None:
-            raise SystemExit((workdir / "worker.log").read_text()[-3000:])
-        cpu_before = tree_cpu_seconds(worker.pid)
-        memory = {"start": max(rss_mb(c) for c in children(worker.pid)), "peak": 0.0}
+        for name, command in worker_commands(project, bin_dir):
+            print(f"{name}: {shlex.join(command)}", flush=True)
+            workers.append(start(command, cwd=project, env=env, log=workdir / f"{name}.log"))
+        time.sleep(8)  # the workers connect and fork their children
+        for proc in workers:
+            if proc.poll() is not None:
+                raise SystemExit(f"{shlex.join(proc.args)} exited: see the logs in {workdir}")
+        cpu_before = sum(tree_cpu_seconds(w.pid) for w in workers)
+        memory = {"start": max(rss_mb(c) for w in workers for c in children(w.pid)), "peak": 0.0}
         sampling = threading.Event()
 
         def sample():
             while not sampling.is_set():
                 try:
-                    now = max((rss_mb(c) for c in children(worker.pid)), default=0.0)
+                    now = max((rss_mb(c) for w in workers for c in children(w.pid)), default=0.0)
                 except (FileNotFoundError, ProcessLookupError):
                     now = 0.0
                 memory["peak"] = max(memory["peak"], now)
@@ -350,7 +369,7 @@ def main(argv=None) -> int:
         drained = time.time() - start_wall
         time.sleep(3)  # any duplicate still in flight shows up in the counts
         sampling.set()
-        cpu = tree_cpu_seconds(worker.pid) - cpu_before
+        cpu = sum(tree_cpu_seconds(w.pid) for w in workers) - cpu_before
 
         logs = DeliveryLog.objects.filter(kind="confirmation", state="sent")
         sent = {
@@ -405,8 +424,8 @@ def main(argv=None) -> int:
         (HERE / "artifacts" / f"bench-fulfilment-{label}.json").write_text(json.dumps(results))
         return 0
     finally:
-        if worker is not None:
-            stop(worker)
+        for proc in workers:
+            stop(proc)
         stop(server)
         brevo.__exit__(None, None, None)
         twilio.__exit__(None, None, None)

@@ -418,7 +418,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Queues, in the order a worker takes from them ("priority" strategy): the confirmation
 # path (issue tickets, email, SMS) first, then everything else, then PDF rendering. A worker
-# started without -Q consumes all three. Within a queue, a lower priority number goes first.
+# started without -Q consumes all three (development, tests); docker-compose.yml gives the
+# PDFs their own niced worker. Within a queue, a lower priority number goes first.
 CELERY_TASK_QUEUES = (
     Queue("confirmations", routing_key="confirmations"),
     Queue("celery", routing_key="celery"),

@@ -1,6 +1,8 @@
 """docker-compose.yml is a valid Compose file (checked by a real Compose client, no engine
 needed) and describes the deployment the README promises."""
 
+import shlex
+
 import pytest
 
 from tests.deploy.compose import APP_SERVICES, ROOT, app_environment, resolved, run_config
@@ -38,14 +40,36 @@ def test_web_worker_and_beat_start_after_a_one_shot_migrate(config):
     assert "migrate" in services["migrate"]["command"]
     assert "collectstatic" in services["migrate"]["command"]
     assert services["migrate"]["restart"] == "no"
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "pdf-worker", "beat"):
         assert services[name]["depends_on"]["migrate"] == {
             "condition": "service_completed_successfully"
         }, name
 
 
+def test_every_celery_queue_has_a_worker_and_pdfs_are_rendered_at_a_lower_priority(config):
+    from django.conf import settings
+
+    consumed = {}
+    for name, service in config["services"].items():
+        command = shlex.split(service.get("command") or "")
+        if "celery" in command and "worker" in command:
+            options = command[command.index("worker") :]
+            for queue in options[options.index("-Q") + 1].split(","):
+                consumed[queue] = (name, command, options)
+    assert set(consumed) == {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    for task, route in settings.CELERY_TASK_ROUTES.items():
+        assert route["queue"] in consumed, task
+    assert consumed["pdfs"][1][:3] == ["nice", "-n", "10"]
+    assert consumed["confirmations"][1][0] == "celery"  # the buyer's email is not niced
+    assert consumed["confirmations"][0] != consumed["pdfs"][0]
+    # Each names itself, so that its healthcheck pings that worker and no other.
+    for name, _, options in consumed.values():
+        node = options[options.index("-n") + 1].split("@")[0]
+        assert f"--destination {node}@" in config["services"][name]["healthcheck"]["test"][1]
+
+
 def test_long_running_services_have_healthchecks(config):
-    for name in ("web", "worker", "proxy", "db", "redis"):
+    for name in ("web", "worker", "pdf-worker", "proxy", "db", "redis"):
         assert config["services"][name]["healthcheck"]["test"], name
     assert config["services"]["proxy"]["depends_on"]["web"] == {"condition": "service_healthy"}
 
@@ -69,7 +93,7 @@ def test_a_proxy_serves_static_and_media_in_front_of_web_replicas(config):
     assert mounts("web")[env["STATIC_ROOT"]] == "static"
     assert mounts("proxy")[proxy["environment"]["STATIC_ROOT"]] == "static"
     # Media and ticket PDFs: one volume that web and the worker (which writes the PDFs) share.
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "pdf-worker", "beat"):
         assert mounts(name)["/data"] == "media", name
         assert app_environment(config, name)["MEDIA_ROOT"].startswith("/data/")
         assert app_environment(config, name)["PRIVATE_MEDIA_ROOT"].startswith("/data/")

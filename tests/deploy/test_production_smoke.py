@@ -161,7 +161,7 @@ def production(tmp_path):
         assert migrate.wait(timeout=480) == 0, (tmp_path / "migrate.log").read_text()[-3000:]
         procs.pop()[1].close()  # the one shot is done; every process started next must stay up
         assert (dirs["static"] / "staticfiles.json").exists()  # collectstatic ran
-        for name in ("web", "worker", "beat"):
+        for name in ("web", "worker", "pdf-worker", "beat"):
             start(name, start_new_session=True)
         proxy = config["services"]["proxy"]["environment"]
         nginx_conf = render_nginx(
@@ -199,13 +199,14 @@ def production(tmp_path):
                 return False
 
         wait_for(healthy, 300, "web behind the proxy to report healthy", logs, procs)
-        wait_for(
-            lambda: b"ready." in (tmp_path / "worker.log").read_bytes(),
-            300,
-            "the Celery worker",
-            logs,
-            procs,
-        )
+        for worker in ("worker", "pdf-worker"):
+            wait_for(
+                lambda worker=worker: b"ready." in (tmp_path / f"{worker}.log").read_bytes(),
+                300,
+                f"the Celery {worker}",
+                logs,
+                procs,
+            )
         yield {"url": site, "tmp": tmp_path, "logs": logs, "env": compose_env["web"]}
     finally:
         for proc, out in reversed(procs):
@@ -267,8 +268,8 @@ def test_a_buyer_pays_and_downloads_the_pdf_the_worker_wrote(production, page_fa
     assert order.status == Order.Status.PAID  # by the signed webhook, through the proxy
     assert order.items.count() == 2
 
-    # The worker issues the tickets and writes the PDF; the web hands that file out.
-    worker_log = tmp / "worker.log"
+    # The worker issues the tickets, the PDF worker writes the PDF; the web hands it out.
+    worker_log = tmp / "pdf-worker.log"
     wait_for(
         lambda: re.search(r"render_order_pdf\[[^]]+\] succeeded", worker_log.read_text()),
         120,
