@@ -13,8 +13,8 @@ from tickets.models import DeliveryLog
 
 log = logging.getLogger(__name__)
 
-# Redis broker priorities (0 is served first): a paid order's first message overtakes the
-# orders still waiting to be issued, so a buyer in a burst is not behind the whole backlog.
+# Redis broker priorities (0 is served first): a confirmation step handed to its own task
+# (`after_issuing`) overtakes the orders still waiting to be issued.
 URGENT = 0
 NORMAL = 5
 # A confirmation step that failed in the issuing task is tried again by its own task after
