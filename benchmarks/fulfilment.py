@@ -3,8 +3,9 @@
     .venv/bin/python -m benchmarks.fulfilment [--orders 1000] [--project DIR]
 
 gunicorn serves the site on PostgreSQL and Redis; the Celery workers of docker-compose.yml,
-started with its commands (queues, concurrency, niceness), fulfil through the Brevo and
-Twilio stand-ins (tests/standins) over HTTP. The
+started with its commands (queues, niceness) but 2 processes in all, as issue 21 measures
+(`--worker-processes`), fulfil through the Brevo and Twilio stand-ins (tests/standins) over
+HTTP. The
 orders are placed through the services (hold, order, Paystack sandbox initialise) before
 the clock starts; then every `charge.success` webhook is posted at once (16 connections).
 Printed: first confirmation after its payment, payment → confirmation and payment → PDF
@@ -139,9 +140,13 @@ def wait_port(port: int, proc, what: str) -> None:
 # --- The run ------------------------------------------------------------------------------
 
 
-def worker_commands(project: Path, bin_dir: Path) -> list[tuple[str, list[str]]]:
+def worker_commands(
+    project: Path, bin_dir: Path, processes: int | None
+) -> list[tuple[str, list[str]]]:
     """The Celery workers of the checkout's docker-compose.yml, as production starts them
-    (queues, concurrency, niceness), with this virtualenv's celery and warnings only."""
+    (queues, niceness), with this virtualenv's celery and warnings only. `processes`: the
+    issue's budget of worker processes in all, shared out between the workers (compose's own
+    concurrency when None)."""
     import yaml
 
     services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
@@ -154,6 +159,15 @@ def worker_commands(project: Path, bin_dir: Path) -> list[tuple[str, list[str]]]
         command[at] = str(bin_dir / "celery")
         command += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
         found.append((name, command))
+    if processes is not None:
+        if processes < len(found):
+            raise SystemExit(f"--worker-processes {processes}: compose has {len(found)} workers")
+        for i, (_, command) in enumerate(found):
+            if "--concurrency" in command:
+                at = command.index("--concurrency")
+                del command[at : at + 2]
+            share = processes // len(found) + (1 if i < processes % len(found) else 0)
+            command += ["--concurrency", str(share)]
     return found
 
 
@@ -236,6 +250,13 @@ def main(argv=None) -> int:
     parser.add_argument("--redis-url", default=DEFAULT_REDIS)
     parser.add_argument("--timeout", type=int, default=1200, help="seconds to wait for delivery")
     parser.add_argument("--label", default="")
+    parser.add_argument(
+        "--worker-processes",
+        type=int,
+        default=2,
+        help="worker processes in all (issue 21: 2), shared out between compose's workers; "
+        "0: compose's own concurrency",
+    )
     args = parser.parse_args(argv)
     project = Path(args.project).resolve()
     workdir = Path(tempfile.mkdtemp(prefix="gt-bench-fulfilment-"))
@@ -309,7 +330,7 @@ def main(argv=None) -> int:
         bodies = webhook_bodies(orders)
         close_old_connections()
         print(f"seeded in {time.monotonic() - t0:.0f} s", flush=True)
-        for name, command in worker_commands(project, bin_dir):
+        for name, command in worker_commands(project, bin_dir, args.worker_processes or None):
             print(f"{name}: {shlex.join(command)}", flush=True)
             workers.append(start(command, cwd=project, env=env, log=workdir / f"{name}.log"))
         time.sleep(8)  # the workers connect and fork their children
