@@ -468,6 +468,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.requeue_stalled_deliveries",
         "schedule": timedelta(minutes=2),
     },
+    "nightly-reconcile-sales": {
+        "task": "orders.tasks.reconcile_sales",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "nightly-reconcile-holds": {
         "task": "tickets.tasks.reconcile_gate",
         "schedule": crontab(minute=15, hour=3),

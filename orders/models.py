@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 
 class OrderQuerySet(models.QuerySet):
@@ -266,3 +267,44 @@ class PromoRedemption(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class SalesRollup(models.Model):
+    """What `orders.sales` counts as sold, summed per event × Lagos day of payment × ticket
+    type × promo code, so the organizer's pages read a few rows however many orders there are.
+
+    Rows with a ticket type hold its admissions (`tickets`, `revenue_kobo`); the row without
+    one holds the orders' own figures (count, totals, refunds, fees, discounts). Changed only
+    by `orders.sales` in the transaction that pays or refunds an order; `reconcile_sales`
+    checks it against the orders.
+    """
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="Lagos day the orders were paid.")
+    ticket_type = models.ForeignKey(
+        "events.TicketType", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    promo_code = models.ForeignKey(
+        PromoCode, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    orders = models.IntegerField(default=0)
+    total_kobo = models.BigIntegerField(default=0, help_text="What the buyers paid, fees in.")
+    refunded_kobo = models.BigIntegerField(default=0)
+    fees_kobo = models.BigIntegerField(default=0, help_text="Service fees paid by buyers.")
+    discount_kobo = models.BigIntegerField(default=0)
+    tickets = models.IntegerField(default=0)
+    revenue_kobo = models.BigIntegerField(
+        default=0, help_text="Ticket revenue: paid for the admissions, after discounts."
+    )
+
+    class Meta:
+        constraints = [
+            # NULLs as 0: one row per key, the target of the increments' ON CONFLICT.
+            models.UniqueConstraint(
+                "event",
+                "day",
+                Coalesce("ticket_type", 0),
+                Coalesce("promo_code", 0),
+                name="sales_rollup_one_row_per_key",
+            )
+        ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import services as accounts_services
 from getiickets.errors import DomainError
 from getiickets.templatetags.money import format_naira
-from orders import pricing
+from orders import pricing, sales
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
 from orders.signals import order_paid, order_refunded
 from tickets import inventory as tickets
@@ -293,6 +293,7 @@ def mark_paid(*, order: Order, source: str, actor=None, note: str = "") -> str:
     )
     if not moved:  # cannot happen under the row lock; be explicit anyway
         raise OrderClosed()
+    sales.book_paid(order_id=order.pk)
     # Inside the transaction: the receivers write what a paid order owes (the confirmation's
     # outbox rows, the ledger's sale) in it, so a crash right after the commit cannot lose
     # them; anything they send waits for the commit (transaction.on_commit).
@@ -390,22 +391,26 @@ def apply_refund(
     refunded = order.refunded_kobo + max(amount, 0)
     to = S.REFUNDED if refunded >= order.total_kobo else S.PARTIALLY_REFUNDED
     was_paid = order.paid_at is not None
-    moved = _transition(
-        order,
-        from_statuses=(S.EXPIRED, S.CANCELLED) if not was_paid else (S.PAID, S.PARTIALLY_REFUNDED),
-        to=to,
-        source=source,
-        actor=actor,
-        note=note or f"refunded {amount / 100:,.2f} naira",
-        refunded_kobo=refunded,
-    )
+    # The rollup moves by what the order counted for before the refund and after it.
+    with sales.tracking(order_id=order.pk):
+        moved = _transition(
+            order,
+            from_statuses=(S.EXPIRED, S.CANCELLED)
+            if not was_paid
+            else (S.PAID, S.PARTIALLY_REFUNDED),
+            to=to,
+            source=source,
+            actor=actor,
+            note=note or f"refunded {amount / 100:,.2f} naira",
+            refunded_kobo=refunded,
+        )
+        if moved and was_paid:
+            items = order.items.filter(refunded_at__isnull=True)
+            if to != S.REFUNDED:
+                items = items.filter(pk__in=list(item_ids))
+            _refund_items(items)
     if not moved:
         return "ignored"
-    if was_paid:
-        items = order.items.filter(refunded_at__isnull=True)
-        if to != S.REFUNDED:
-            items = items.filter(pk__in=list(item_ids))
-        _refund_items(items)
     order_id = order.pk
     transaction.on_commit(lambda: order_refunded.send(sender=Order, order_id=order_id))
     return to

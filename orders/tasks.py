@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from orders import services, waitlist
+from orders import sales, services, waitlist
 
 
 @shared_task(acks_late=True)
@@ -11,3 +11,9 @@ def expire_unpaid_orders() -> int:
 @shared_task(acks_late=True)
 def expire_waitlist_offers() -> int:
     return waitlist.expire_waitlist_offers()
+
+
+@shared_task(acks_late=True)
+def reconcile_sales() -> int:
+    """Nightly: the sales rollup recounted from the orders; drift corrected (and counted)."""
+    return sales.reconcile()

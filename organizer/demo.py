@@ -12,6 +12,7 @@ DEMO_SLUG = "eko-jazz-festival-demo"
 def seed_operations():
     from accounts.models import User
     from events.models import Category, Event, Organizer, TicketType, Venue
+    from orders import sales
     from orders.models import (
         Order,
         OrderEvent,
@@ -100,6 +101,7 @@ def seed_operations():
                     unit_price_kobo=tt.price_kobo,
                     paid_kobo=tt.price_kobo - discount,  # the admission's share, not the fee
                 )
+                sales.book_paid(order_id=order.pk)  # as payment books it
                 ticket = Ticket.objects.create(
                     order=order,
                     order_item=item,

@@ -1,7 +1,9 @@
 """Organizer operations: the numbers behind the dashboard, analytics and exports.
 
-Every function takes the organizer (or one of their events, fetched through `event_for`) and
-aggregates in SQL, so a page costs a fixed number of queries however many orders there are.
+Every function takes the organizer (or one of their events, fetched through `event_for`).
+Sales figures are read from the rollup `orders.sales` keeps as orders are paid and refunded
+(a few rows per event and day), so a page costs a fixed number of small queries however many
+orders there are.
 """
 
 import csv
@@ -23,22 +25,23 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncDate, TruncHour
+from django.db.models.functions import Coalesce, TruncHour
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events.models import Event, TicketType
 from getiickets.errors import DomainError
-from orders.models import Order, OrderItem, WaitlistEntry
+from orders import sales
+from orders.models import Order, OrderItem, SalesRollup, WaitlistEntry
 from organizer.models import ApiToken
 from tickets.inventory.availability import Stock, stock_by_event
 from tickets.models import CheckIn, Ticket
 
 log = logging.getLogger(__name__)
 
-# Orders whose money the organizer keeps (a partial refund keeps the rest).
-SALE_STATUSES = (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
+# Orders whose money the organizer keeps (a partial refund keeps the rest): orders.sales.
+SALE_STATUSES = sales.SALE_STATUSES
 SELLING_OUT_RATIO = 0.9
 
 
@@ -61,17 +64,25 @@ def event_for(organizer, event_id) -> Event:
 DASHBOARD_PAGE_SIZE = 20
 
 
+def _money():
+    """Sums of rollup rows: what buyers paid (fees in), refunded, fees, and paid orders."""
+    return dict(
+        total=Coalesce(Sum("total_kobo"), 0),
+        refunded=Coalesce(Sum("refunded_kobo"), 0),
+        fees=Coalesce(Sum("fees_kobo"), 0),
+        n=Coalesce(Sum("orders"), 0),
+    )
+
+
 def _figures_by_event(event_ids) -> tuple[dict, dict]:
-    """Stock per event (the inventory's availability read model) and money per event: one
-    grouped query per table."""
+    """Stock per event (the inventory's availability read model) and money per event (the
+    sales rollup): one grouped query each."""
     stock = stock_by_event(event_ids)
     money = {
         row["event"]: row
-        for row in Order.objects.filter(event_id__in=event_ids, status__in=SALE_STATUSES)
+        for row in SalesRollup.objects.filter(event_id__in=event_ids)
         .values("event")
-        .annotate(
-            gross=Sum(F("total_kobo") - F("refunded_kobo")), fees=Sum("fee_kobo"), n=Count("pk")
-        )
+        .annotate(**_money())
         .order_by()
     }
     return stock, money
@@ -86,7 +97,7 @@ def attach_figures(events: list) -> list:
         event.capacity_total = s.capacity
         event.sold_total = s.sold
         event.remaining = s.remaining
-        event.gross_kobo = m.get("gross") or 0
+        event.gross_kobo = m.get("total", 0) - m.get("refunded", 0)
         event.fees_kobo = m.get("fees") or 0
         event.paid_orders = m.get("n") or 0
         event.net_kobo = event.gross_kobo - event.fees_kobo
@@ -184,16 +195,14 @@ def dashboard(*, organizer, pages: dict | None = None) -> Dashboard:
     stock = TicketType.objects.filter(event__organizer=organizer).aggregate(
         capacity=Coalesce(Sum("capacity"), 0), sold=Coalesce(Sum("sold"), 0)
     )
-    money = Order.objects.filter(event__organizer=organizer, status__in=SALE_STATUSES).aggregate(
-        gross=Coalesce(Sum(F("total_kobo") - F("refunded_kobo")), 0),
-        fees=Coalesce(Sum("fee_kobo"), 0),
-    )
+    money = SalesRollup.objects.filter(event__organizer=organizer).aggregate(**_money())
+    gross = money["total"] - money["refunded"]
     board.totals = {
         "sold": stock["sold"],
         "capacity": stock["capacity"],
-        "gross_kobo": money["gross"],
+        "gross_kobo": gross,
         "fees_kobo": money["fees"],
-        "net_kobo": money["gross"] - money["fees"],
+        "net_kobo": gross - money["fees"],
     }
 
     # Attention: live events at 90 % or more, failed deliveries, payment mismatches.
@@ -252,25 +261,20 @@ def _days(start: date, end: date):
 
 
 def tickets_sold(*, event: Event):
-    """The event's admissions that count as sold: in a paid order and not refunded. Ticket
-    revenue is what buyers paid for them, after discounts (`OrderItem.paid_kobo`); service
-    fees are not in it (`service_fees_kobo`). Every analytics figure reads this one set."""
-    return OrderItem.objects.filter(
-        order__event=event,
-        order__status__in=SALE_STATUSES,
-        order__paid_at__isnull=False,
-        refunded_at__isnull=True,
-    )
+    """The event's admissions that count as sold (`orders.sales.sold_admissions`: in a paid
+    order and not refunded). Ticket revenue is what buyers paid for them, after discounts
+    (`OrderItem.paid_kobo`); service fees are not in it. The analytics below read the same
+    figures from the sales rollup, which `orders.sales.reconcile` checks against this set."""
+    return sales.sold_admissions().filter(order__event=event)
+
+
+def _rollup(event: Event):
+    return SalesRollup.objects.filter(event=event)
 
 
 def service_fees_kobo(*, event: Event) -> int:
     """Service fees buyers paid on the event's sold orders (kept on a partial refund)."""
-    return (
-        Order.objects.filter(
-            event=event, status__in=SALE_STATUSES, paid_at__isnull=False
-        ).aggregate(kobo=Sum("fee_kobo"))["kobo"]
-        or 0
-    )
+    return _rollup(event).aggregate(kobo=Coalesce(Sum("fees_kobo"), 0))["kobo"]
 
 
 def sales_by_day(*, event: Event) -> list[dict]:
@@ -278,10 +282,11 @@ def sales_by_day(*, event: Event) -> list[dict]:
     totals; gaps are zero."""
     per_day = {
         row["day"]: row
-        for row in tickets_sold(event=event)
-        .annotate(day=TruncDate("order__paid_at", tzinfo=lagos()))
+        for row in _rollup(event)
         .values("day")
-        .annotate(n=Count("pk"), kobo=Sum("paid_kobo"))
+        .annotate(n=Sum("tickets"), kobo=Sum("revenue_kobo"))
+        .filter(n__gt=0)
+        .order_by()
     }
     if not per_day:
         return []
@@ -309,9 +314,11 @@ def revenue_by_ticket_type(*, event: Event) -> list[dict]:
     to the totals of `sales_by_day`."""
     sold = {
         row["ticket_type"]: row
-        for row in tickets_sold(event=event)
+        for row in _rollup(event)
+        .filter(ticket_type__isnull=False)
         .values("ticket_type")
-        .annotate(tickets=Count("pk"), revenue_kobo=Sum("paid_kobo"))
+        .annotate(tickets=Sum("tickets"), revenue_kobo=Sum("revenue_kobo"))
+        .order_by()
     }
     rows = []
     for tt in event.ticket_types.all().order_by("position", "price_kobo", "pk"):
@@ -321,7 +328,7 @@ def revenue_by_ticket_type(*, event: Event) -> list[dict]:
                 "ticket_type": tt.name,
                 "price_kobo": tt.price_kobo,
                 "capacity": tt.capacity,
-                "tickets": row.get("tickets", 0),
+                "tickets": row.get("tickets") or 0,
                 "revenue_kobo": row.get("revenue_kobo") or 0,
             }
         )
@@ -329,27 +336,24 @@ def revenue_by_ticket_type(*, event: Event) -> list[dict]:
 
 
 def promo_code_usage(*, event: Event) -> list[dict]:
-    """Per promo code: orders, the discount given, and the ticket revenue of those orders
-    (`tickets_sold`, the same definition as every other revenue figure)."""
-    revenue = dict(
-        tickets_sold(event=event)
-        .filter(order__promo_code__isnull=False)
-        .values("order__promo_code__code")
-        .annotate(kobo=Sum("paid_kobo"))
-        .values_list("order__promo_code__code", "kobo")
-    )
+    """Per promo code: sold orders, the discount given, and the ticket revenue of those
+    orders (`tickets_sold`, the same definition as every other revenue figure)."""
     return [
         {
             "code": row["promo_code__code"],
             "orders": row["orders"],
             "discount_kobo": row["discount_kobo"] or 0,
-            "revenue_kobo": revenue.get(row["promo_code__code"]) or 0,
+            "revenue_kobo": row["revenue_kobo"] or 0,
         }
-        for row in Order.objects.filter(
-            event=event, status__in=SALE_STATUSES, promo_code__isnull=False
-        )
+        for row in _rollup(event)
+        .filter(promo_code__isnull=False)
         .values("promo_code__code")
-        .annotate(orders=Count("pk"), discount_kobo=Sum("discount_kobo"))
+        .annotate(
+            orders=Sum("orders"),
+            discount_kobo=Sum("discount_kobo"),
+            revenue_kobo=Sum("revenue_kobo"),
+        )
+        .filter(orders__gt=0)
         .order_by("-orders", "promo_code__code")
     ]
 

@@ -192,7 +192,7 @@ def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, *
     from django.db.models import F
 
     from events.models import TicketType
-    from orders import pricing
+    from orders import pricing, sales
 
     fields = {
         "event": ticket_type.event,
@@ -212,6 +212,7 @@ def paid_order_with_tickets(*, ticket_type, quantity=1, buyer=None, sold=True, *
         tickets.append(TicketFactory(order_item=item))
     if sold:
         TicketType.objects.filter(pk=ticket_type.pk).update(sold=F("sold") + quantity)
+    sales.book_paid(order_id=order.pk)  # in the organizer's figures, as payment books it
     return order, tickets
 
 

@@ -62,7 +62,7 @@ def create_paid_order(*, reference, buyer, lines, paid_at, attendee_names=()):
     the stock is not there. Tickets and ledger lines follow (seed_fulfilled_order and
     payments.demo.seed_ledger)."""
     from events.models import TicketType
-    from orders import pricing
+    from orders import pricing, sales
     from orders.models import Order, OrderEvent, OrderItem
 
     event = lines[0][0].event
@@ -112,6 +112,7 @@ def create_paid_order(*, reference, buyer, lines, paid_at, attendee_names=()):
             )
             for i, (tt, paid) in enumerate(zip(units, quote.item_amounts_kobo, strict=True))
         )
+        sales.book_paid(order_id=order.pk)  # in the organizer's figures, as payment books it
     return order
 
 
