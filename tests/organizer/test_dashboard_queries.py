@@ -71,3 +71,37 @@ def test_waitlist_and_promo_codes_cost_the_same_queries_at_ten_times_the_data(
     second = client.get(urls[0], {"page": 2})
     positions = [e.position for e in second.context["live"]]
     assert positions == list(range(51, 81))  # numbering goes on across pages
+
+
+def test_analytics_costs_the_same_queries_at_ten_times_the_orders(client, organizer):
+    """Orders over more days, ticket types and promo codes: the page reads the sales rollup,
+    a fixed number of queries whatever the number of orders."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import PromoCodeFactory
+
+    sign_in_as_organizer(client, organizer.user)
+    event = EventFactory(organizer=organizer)
+    types = [TicketTypeFactory(event=event, capacity=1000) for _ in range(3)]
+    codes = [PromoCodeFactory(organizer=organizer) for _ in range(3)]
+
+    def add(n):
+        for i in range(n):
+            paid_order_with_tickets(
+                ticket_type=types[i % 3],
+                quantity=1 + i % 2,
+                paid_at=timezone.now() - timedelta(days=i % 7),
+                promo_code=codes[i % 3] if i % 2 else None,
+                discount_kobo=10_000 if i % 2 else 0,
+            )
+
+    url = reverse("organizer:analytics", args=[event.pk])
+    add(6)
+    client.get(url)  # the first request after sign-in writes the session
+    small = _queries(client, url)
+    add(54)
+    response = client.get(url)
+    assert sum(r["tickets"] for r in response.context["by_type"]) == 90
+    assert _queries(client, url) == small
