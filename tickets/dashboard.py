@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from events.models import Event
@@ -18,12 +19,16 @@ EVENTS_PER_PAGE = 10
 PAST_PER_PAGE = 20
 ORDERS_PER_PAGE = 20
 PREPARING_SHOWN = 5
+# Tickets listed per event card; the rest are one "and K more: view order" link per order
+# (a buyer with 40 tickets to one festival opens the order for them, as on a real box office).
+TICKETS_SHOWN_PER_EVENT = 6
 
 
 @dataclass
 class OrderGroup:
     order: Order
     tickets: list[Ticket]
+    more: int = 0  # the order's valid tickets not listed on the card
 
 
 @dataclass
@@ -45,42 +50,78 @@ def valid_tickets_of_orders(orders):
     )
 
 
-def _event_page(user, *, upcoming: bool, number, per_page: int) -> Page:
-    """A page of (event id, ticket count) rows for the events the buyer holds tickets for."""
+def _events_held(user) -> tuple[list[dict], list[dict]]:
+    """(upcoming soonest first, past most recent first): a row {event_id, n} per event the
+    buyer holds valid tickets for, in one grouped query. The rows are a few bytes each and a
+    buyer holds tickets for tens of events, so both lists are paginated in Python."""
     now = timezone.now()
-    when = Q(event__ends_at__gte=now) if upcoming else Q(event__ends_at__lt=now)
-    rows = (
+    rows = list(
         valid_tickets(user)
-        .filter(when)
         .values("event_id")
-        .annotate(n=Count("pk"), starts=Min("event__starts_at"))
+        .annotate(n=Count("pk"), starts=Min("event__starts_at"), ends=Min("event__ends_at"))
+        .order_by("starts", "event_id")
     )
-    rows = (
-        rows.order_by("starts", "event_id") if upcoming else rows.order_by("-starts", "-event_id")
-    )
-    return Paginator(rows, per_page).get_page(number)
+    return [r for r in rows if r["ends"] >= now], [r for r in reversed(rows) if r["ends"] < now]
 
 
 def _events_by_id(ids) -> dict[int, Event]:
-    return Event.objects.select_related("venue").in_bulk(ids)
-
-
-def upcoming(user, number=1) -> tuple[Page, list[EventGroup]]:
-    """The buyer's upcoming events with every valid ticket, grouped by order."""
-    page = _event_page(user, upcoming=True, number=number, per_page=EVENTS_PER_PAGE)
-    ids = [row["event_id"] for row in page]
-    events = _events_by_id(ids)
-    tickets = list(
-        valid_tickets(user)
-        .filter(event_id__in=ids)
-        .select_related("ticket_type", "seat__section", "order")
-        .order_by("event_id", "order_id", "seat__section__position", "seat__row_label", "pk")
+    """What an event card shows (not the description or the search document)."""
+    return (
+        Event.objects.select_related("venue")
+        .only("title", "slug", "starts_at", "ends_at", "venue__name", "venue__city")
+        .in_bulk(ids)
     )
+
+
+def _shown_tickets(user, rows) -> list[Ticket]:
+    """The first TICKETS_SHOWN_PER_EVENT valid tickets of each event of `rows` (by order,
+    then seat), each with `in_order`, how many valid tickets its order has: one query however
+    many. Only when an event has more tickets than a card lists is the query windowed (its
+    SQL costs more to build than to run)."""
+    within_event = ["order_id", "seat__section__position", "seat__row_label", "pk"]
+    tickets = (
+        valid_tickets(user)
+        .filter(event_id__in=[row["event_id"] for row in rows])
+        .select_related("ticket_type", "seat__section", "order")
+        .only(
+            "order_id",
+            "event_id",
+            "attendee_name",
+            "ticket_type__name",
+            "seat__row_label",
+            "seat__number",
+            "seat__section__name",
+            "order__reference",
+            "order__buyer_id",
+            "order__status",
+        )  # fmt: skip
+        .order_by("event_id", *within_event)
+    )
+    if all(row["n"] <= TICKETS_SHOWN_PER_EVENT for row in rows):
+        return list(tickets)  # every ticket of these events is listed: `in_order` is unused
+    return list(
+        tickets.annotate(
+            position=Window(RowNumber(), partition_by=F("event_id"), order_by=within_event),
+            in_order=Window(Count("pk"), partition_by=F("order_id")),
+        ).filter(position__lte=TICKETS_SHOWN_PER_EVENT)
+    )
+
+
+@dataclass
+class MyTickets:
+    page: Page  # of upcoming events
+    groups: list[EventGroup]
+    past_page: Page
+    past: list[EventGroup]
+
+
+def _grouped(user, rows, events) -> list[EventGroup]:
+    """Event cards for `rows`, each with its first few tickets grouped by order."""
+    tickets = _shown_tickets(user, rows)
+    # A buyer has a handful of transfers waiting at most: all of theirs, without the list.
     transfers = {
         t.ticket_id: t
-        for t in TicketTransfer.objects.filter(
-            sender=user, status=TicketTransfer.Status.PENDING, ticket__in=tickets
-        )
+        for t in TicketTransfer.objects.filter(sender=user, status=TicketTransfer.Status.PENDING)
     }
     by_event = {}
     for event_id, in_event in groupby(tickets, key=lambda t: t.event_id):
@@ -89,24 +130,35 @@ def upcoming(user, number=1) -> tuple[Page, list[EventGroup]]:
             group = list(in_order)
             for ticket in group:
                 ticket.pending_transfer = transfers.get(ticket.pk)
-            orders.append(OrderGroup(order=group[0].order, tickets=group))
+            more = getattr(group[0], "in_order", len(group)) - len(group)
+            orders.append(OrderGroup(order=group[0].order, tickets=group, more=more))
         by_event[event_id] = orders
-    groups = [
+    return [
         EventGroup(
             event=events[row["event_id"]],
             ticket_count=row["n"],
             orders=by_event.get(row["event_id"], []),
         )
-        for row in page
+        for row in rows
     ]
-    return page, groups
 
 
-def past(user, number=1) -> tuple[Page, list[EventGroup]]:
-    """The buyer's past events, most recent first, with how many tickets they had."""
-    page = _event_page(user, upcoming=False, number=number, per_page=PAST_PER_PAGE)
-    events = _events_by_id([row["event_id"] for row in page])
-    return page, [EventGroup(event=events[row["event_id"]], ticket_count=row["n"]) for row in page]
+def my_tickets(user, *, page=1, past_page=1) -> MyTickets:
+    """A page of the buyer's upcoming events with their valid tickets (the first few of
+    each event, grouped by order) and a page of past events with how many tickets they had:
+    a fixed number of queries however many tickets."""
+    upcoming, past = _events_held(user)
+    page = Paginator(upcoming, EVENTS_PER_PAGE).get_page(page)
+    past_page = Paginator(past, PAST_PER_PAGE).get_page(past_page)
+    events = _events_by_id([row["event_id"] for row in [*page, *past_page]])
+    return MyTickets(
+        page=page,
+        groups=_grouped(user, list(page), events),
+        past_page=past_page,
+        past=[
+            EventGroup(event=events[row["event_id"]], ticket_count=row["n"]) for row in past_page
+        ],
+    )
 
 
 def preparing(user) -> list[Order]:

@@ -50,16 +50,17 @@ def order_viewer_required(view):
 @login_required
 def tickets(request):
     """Upcoming events with their tickets grouped by order; past events folded below."""
-    page, groups = dashboard.upcoming(request.user, request.GET.get("page"))
-    past_page, past = dashboard.past(request.user, request.GET.get("past"))
+    mine = dashboard.my_tickets(
+        request.user, page=request.GET.get("page"), past_page=request.GET.get("past")
+    )
     return render(
         request,
         "tickets/dashboard/tickets.html",
         {
-            "page": page,
-            "groups": groups,
-            "past_page": past_page,
-            "past": past,
+            "page": mine.page,
+            "groups": mine.groups,
+            "past_page": mine.past_page,
+            "past": mine.past,
             "preparing": dashboard.preparing(request.user),
         },
     )

@@ -163,3 +163,30 @@ def test_the_preparing_state_needs_no_query_per_order(buyer):
     with CaptureQueriesContext(connection) as captured:
         assert [fulfilment.tickets_ready(o) for o in annotated] == [False, False, False]
     assert len(captured) == 0
+
+
+def test_an_event_card_lists_a_few_tickets_and_links_the_order_for_the_rest(signed_in, buyer):
+    from tickets.dashboard import TICKETS_SHOWN_PER_EVENT
+
+    big = buy(buyer, days=5, quantity=TICKETS_SHOWN_PER_EVENT + 4, title="Gidi Fest")
+    small = buy(buyer, days=9, quantity=2, title="Small Gig")
+    page = signed_in.get("/dashboard/tickets").content.decode()
+    assert page.count("Show QR") == TICKETS_SHOWN_PER_EVENT + 2
+    assert f'and 4 more tickets: <a href="/orders/{big.reference}">view order' in page
+    assert f'more tickets: <a href="/orders/{small.reference}"' not in page
+    shown = {t.pk for t in big.tickets.order_by("pk")[:TICKETS_SHOWN_PER_EVENT]}
+    for ticket in big.tickets.all():
+        assert (f'href="/dashboard/tickets/{ticket.pk}/qr"' in page) == (ticket.pk in shown)
+
+
+def test_each_buyer_sees_only_their_own_tickets_on_the_same_pages(client, buyer):
+    mine = buy(buyer, days=5, quantity=2, title="Ada's Gig")
+    other = UserFactory(email="bola@example.ng")
+    theirs = buy(other, days=5, quantity=2, title="Bola's Gig")
+    client.login(email=buyer.email, password=PASSWORD)
+    first = client.get("/dashboard/tickets").content.decode()
+    client.logout()
+    client.login(email=other.email, password=PASSWORD)
+    second = client.get("/dashboard/tickets").content.decode()
+    assert mine.reference in first and theirs.reference not in first
+    assert theirs.reference in second and mine.reference not in second
