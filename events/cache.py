@@ -164,6 +164,34 @@ def bump_event(event_id, *, listing: bool = True) -> None:
         transaction.on_commit(lambda: _bump_now(event_id, listing))
 
 
+def versions(*keys):
+    """The current values of version keys other apps keep here (each created when missing),
+    in one round trip when they exist; None when the cache is unreachable."""
+    if not _available():
+        return None
+    found = _read(keys)
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            value = _version(key)
+            if value is None:
+                return None
+        values.append(value)
+    return tuple(values)
+
+
+def event_version_key(event_id) -> str:
+    """The key of the version one event's changes move on (`bump_event`); with
+    CATALOGUE_VERSION_KEY, which any event's changes move on, for `versions`."""
+    return _event_version_key(event_id)
+
+
+def bump_version(key: str) -> None:
+    """Move a version key another app keeps here on (its cached copies are then unused)."""
+    _incr(key)
+
+
 def bump_catalogue() -> None:
     """Invalidate every list (e.g. a venue was renamed or a category changed)."""
     bump_event(None)

@@ -9,6 +9,10 @@ The one definition: an order's money counts while the order is paid or partially
 The services that pay or refund an order book the change in the same transaction (`book_paid`,
 `tracking`), as increments that concurrent payments cannot lose; `reconcile` recomputes the
 rollup from the orders and fixes any drift (the backfill migration and `reconcile_sales`).
+
+Each organizer has a figures version (`figures_version_key`) that every booking moves on when
+its transaction commits: the organizer's pages cache what they compute from the rollup under
+it, so a payment or refund shows on the next request.
 """
 
 from collections import defaultdict
@@ -20,6 +24,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
+
+from events import cache as event_cache
 
 # Orders whose money the organizer keeps (a partial refund keeps the rest).
 SALE_STATUSES = ("paid", "partially_refunded")
@@ -115,6 +121,27 @@ def _key_order(item):
     return (event, day, ticket_type or 0, promo or 0)
 
 
+def figures_version_key(organizer_id) -> str:
+    """The version of an organizer's sales figures (events.cache keeps it)."""
+    return f"sales:v:organizer:{organizer_id}"
+
+
+def _bump_figures(event_ids) -> None:
+    """After the transaction commits (a reader takes the version before the rows, so it
+    never files rows from before the commit under the new version): the figures of these
+    events' organizers have changed."""
+    event_ids = set(event_ids)
+
+    def bump():
+        events = global_apps.get_model("events", "Event").objects.filter(pk__in=event_ids)
+        organizers = events.values_list("organizer_id", flat=True).distinct()
+        for organizer_id in organizers:
+            event_cache.bump_version(figures_version_key(organizer_id))
+
+    if event_ids:
+        transaction.on_commit(bump)
+
+
 def _book(changes: dict) -> None:
     """Add `changes` to the rollup in one INSERT … ON CONFLICT DO UPDATE: each row is
     incremented in the database, so concurrent payments never overwrite each other's counts.
@@ -135,6 +162,7 @@ def _book(changes: dict) -> None:
             f"(COALESCE(promo_code_id, 0))) DO UPDATE SET {increments}",
             params,
         )
+    _bump_figures(event for event, *_ in changes)
 
 
 def book_paid(*, order_id: int) -> None:
@@ -203,4 +231,6 @@ def reconcile(*, event_ids=None, apps=global_apps) -> int:
                 else:
                     continue
                 corrected += 1
+            if corrected and apps is global_apps:  # not from a migration's historical models
+                _bump_figures(chunk)
     return corrected

@@ -6,9 +6,9 @@ Everything drawn comes from our own numbers; text is escaped anyway.
 """
 
 import math
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import count
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -16,7 +16,11 @@ from django.utils.safestring import mark_safe
 from getiickets.datetimes import format_when
 from getiickets.templatetags.money import format_naira
 
-_ids = count(1)
+
+def _chart_id() -> str:
+    """Unique in any page: a cached chart can sit next to one drawn now in another process."""
+    return f"chart-{secrets.token_hex(4)}"
+
 
 WIDTH = 400
 BRAND = "#0b6e4f"
@@ -154,7 +158,7 @@ def line_chart(
     """Lines over a shared x axis (dates or hours); the first series may be shaded."""
     if not x or not series or not any(any(s.values) for s in series):
         return empty_chart(title, empty)
-    chart_id = f"chart-{next(_ids)}"
+    chart_id = _chart_id()
     left, right, top, bottom = 54, 14, 36, 34
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
     maximum = max(max(s.values) for s in series)
@@ -235,7 +239,7 @@ def bar_chart(
     """Horizontal bars, one per label, the value written at the end of each bar."""
     if not labels or not any(values):
         return empty_chart(title, empty)
-    chart_id = f"chart-{next(_ids)}"
+    chart_id = _chart_id()
     row_h, gap, top = 30, 14, 10
     label_w = 92
     value_w = 124
@@ -267,7 +271,7 @@ def bar_chart(
 
 def progress_ring(*, title: str, done: int, total: int) -> str:
     """A ring showing admitted of valid tickets, the percentage in the middle."""
-    chart_id = f"chart-{next(_ids)}"
+    chart_id = _chart_id()
     size, r = 180, 70
     circumference = 2 * math.pi * r
     fraction = (done / total) if total else 0

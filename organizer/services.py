@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -30,6 +31,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from events import cache as event_cache
 from events.models import Event, TicketType
 from getiickets.errors import DomainError
 from orders import sales
@@ -58,10 +60,36 @@ def event_for(organizer, event_id) -> Event:
     )
 
 
+# --- Cached figures ----------------------------------------------------------------------
+
+# Failed deliveries and payment mismatches move no version: the dashboard shows them within
+# this long. Everything else it shows moves a version (a payment or refund, an event edit).
+DASHBOARD_CACHE_SECONDS = 30
+ANALYTICS_CACHE_SECONDS = 10 * 60
+
+
+def cached_figures(name: str, *, version_keys, build, timeout: int):
+    """`build()`, kept in the cache under the current values of `version_keys` (the
+    organizer's sales figures version first; see orders.sales): any change to what it was
+    built from moves one of them on, and the next request builds it again. The versions are
+    read before the data, so a copy is never filed under a version newer than its rows.
+    Without the cache, built every time."""
+    versions = event_cache.versions(*version_keys)
+    if versions is None:
+        return build()
+    key = f"organizer:{name}:" + ":".join(str(v) for v in versions)
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
+
+
 # --- Dashboard -------------------------------------------------------------------------
 
 
 DASHBOARD_PAGE_SIZE = 20
+DASHBOARD_SECTIONS = ("upcoming", "drafts", "past")
 
 
 def _money():
@@ -170,11 +198,44 @@ def _section_page(queryset, number):
     return page, list(page.object_list)
 
 
+def _page_number(value) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1  # as Paginator.get_page reads it
+
+
 def dashboard(*, organizer, pages: dict | None = None) -> Dashboard:
+    """The organizer's figures, attention list and a page of each section, cached per
+    organizer and pages under their sales figures version and the events' version."""
+    numbers = {name: _page_number((pages or {}).get(name)) for name in DASHBOARD_SECTIONS}
+    stored = cached_figures(
+        f"dashboard:{organizer.pk}:" + "-".join(str(n) for n in numbers.values()),
+        version_keys=[sales.figures_version_key(organizer.pk), event_cache.CATALOGUE_VERSION_KEY],
+        build=lambda: _storable(_build_dashboard(organizer=organizer, pages=numbers)),
+        timeout=DASHBOARD_CACHE_SECONDS,
+    )
+    return _revived(stored)
+
+
+def _storable(board: Dashboard) -> Dashboard:
+    """The board without its Page objects (they hold querysets): each page's number and count."""
+    pages = {name: (page.number, page.paginator.count) for name, page in board.pages.items()}
+    return Dashboard(**{**board.__dict__, "pages": pages})
+
+
+def _revived(stored: Dashboard) -> Dashboard:
+    pages = {
+        name: Page(getattr(stored, name), number, Paginator(range(count), DASHBOARD_PAGE_SIZE))
+        for name, (number, count) in stored.pages.items()
+    }
+    return Dashboard(**{**stored.__dict__, "pages": pages})
+
+
+def _build_dashboard(*, organizer, pages: dict) -> Dashboard:
     """The organizer's figures, attention list and a page of each section (upcoming, drafts,
     past). A fixed number of queries however many events and orders: each table is grouped
     once, and only the shown page of events is fetched."""
-    pages = pages or {}
     now = timezone.now()
     board = Dashboard()
     mine = Event.objects.filter(organizer=organizer).select_related("venue")

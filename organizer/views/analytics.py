@@ -3,6 +3,8 @@ from django.shortcuts import render
 
 from accounts import permissions as perms
 from accounts.permissions import organizer_permission
+from events import cache as event_cache
+from orders import sales as sales_versions
 from organizer import charts, services
 
 
@@ -23,16 +25,12 @@ def _sales_chart(rows, *, cumulative: bool):
     )
 
 
-@organizer_permission(perms.VIEW_ORDERS)
-def analytics(request, event_id):
-    event = services.event_for(request.organizer, event_id)
+def _sales_figures(event) -> dict:
+    """What the page shows from the sales rollup, with its charts drawn."""
     sales = services.sales_by_day(event=event)
     by_type = services.revenue_by_ticket_type(event=event)
     promos = services.promo_code_usage(event=event)
-    progress = services.check_in_progress(event=event)
-    days = [r["day"] for r in sales]
-    context = {
-        "event": event,
+    return {
         "sales": sales,
         "totals": {
             "tickets": sum(r["tickets"] for r in sales),
@@ -41,13 +39,12 @@ def analytics(request, event_id):
         },
         "by_type": by_type,
         "promos": promos,
-        "progress": progress,
         "charts": {
             "daily": _sales_chart(sales, cumulative=False),
             "cumulative": _sales_chart(sales, cumulative=True),
             "revenue": charts.line_chart(
                 title="Ticket revenue to date",
-                x=days,
+                x=[r["day"] for r in sales],
                 money=True,
                 series=[
                     charts.Series(
@@ -69,20 +66,43 @@ def analytics(request, event_id):
                 colour=charts.ACCENT,
                 empty="No promo codes used yet.",
             ),
-            "check_in_ring": charts.progress_ring(
-                title="Checked in", done=progress["admitted"], total=progress["valid"]
-            ),
-            "check_in": charts.line_chart(
-                title="Admissions over the day",
-                x=[r["hour"] for r in progress["by_hour"]],
-                empty="Nobody checked in yet.",
-                series=[
-                    charts.Series(
-                        "Checked in to date", [r["cumulative"] for r in progress["by_hour"]]
-                    )
-                ],
-            ),
         },
+    }
+
+
+@organizer_permission(perms.VIEW_ORDERS)
+def analytics(request, event_id):
+    event = services.event_for(request.organizer, event_id)
+    # Sales move the organizer's figures version, ticket types the event's; check-ins are
+    # read live (the door changes them every second on the day).
+    figures = services.cached_figures(
+        f"analytics:{event.pk}",
+        version_keys=[
+            sales_versions.figures_version_key(event.organizer_id),
+            event_cache.event_version_key(event.pk),
+        ],
+        build=lambda: _sales_figures(event),
+        timeout=services.ANALYTICS_CACHE_SECONDS,
+    )
+    progress = services.check_in_progress(event=event)
+    check_in_charts = {
+        "check_in_ring": charts.progress_ring(
+            title="Checked in", done=progress["admitted"], total=progress["valid"]
+        ),
+        "check_in": charts.line_chart(
+            title="Admissions over the day",
+            x=[r["hour"] for r in progress["by_hour"]],
+            empty="Nobody checked in yet.",
+            series=[
+                charts.Series("Checked in to date", [r["cumulative"] for r in progress["by_hour"]])
+            ],
+        ),
+    }
+    context = {
+        **figures,
+        "event": event,
+        "progress": progress,
+        "charts": {**figures["charts"], **check_in_charts},
     }
     return render(request, "organizer/ops/analytics.html", context)
 
