@@ -1,7 +1,8 @@
 """Caching for the public catalogue and event pages, invalidated by version keys.
 
-Only shared data and fragments are cached (never whole responses, CSRF tokens or anything
-about the visitor). Two kinds of version key live in the cache:
+Shared data and fragments are cached here, never anything about the visitor; whole pages are
+cached on top of these versions by getiickets.page_cache. Two kinds of version key live in
+the cache:
 
 - the catalogue version: part of every list key; any change to any event bumps it;
 - one version per event: stored next to the cached detail data and compared on read.
@@ -346,13 +347,3 @@ def get_detail(slug: str, build):
         cache.set(key, entry, DETAIL_TIMEOUT)
         _remember(key, entry)
     return data
-
-
-def page_token(event_ids=()) -> tuple | None:
-    """What a public page showing these events depends on: the catalogue version and each
-    event's version; None when the cache is unreachable (no conditional GET then)."""
-    catalogue = _version(CATALOGUE_VERSION_KEY)
-    versions = event_versions(event_ids)
-    if catalogue is None or versions is None:
-        return None
-    return catalogue, sorted(versions.items())

@@ -11,6 +11,8 @@ from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
 from imagekit.processors import ResizeToFill
 
+from events.cache import bump_event
+
 # name -> (width, height); one 16:9 crop, so the three widths make one srcset.
 SIZES = {"phone": (480, 270), "card": (640, 360), "hero": (1280, 720)}
 FORMATS = {"webp": "WEBP", "jpeg": "JPEG"}
@@ -52,11 +54,12 @@ def render_for_event(event_id: int) -> bool:
     if event is None or not event.cover_image:
         return False
     variants = render_variants(event.cover_image)
-    return bool(
-        Event.objects.filter(pk=event_id, cover_image=variants["source"]).update(
-            cover_variants=variants
-        )
+    recorded = Event.objects.filter(pk=event_id, cover_image=variants["source"]).update(
+        cover_variants=variants
     )
+    if recorded:  # the cached pages and cards show the new sizes
+        bump_event(event_id, listing=False)
+    return bool(recorded)
 
 
 def schedule_variants(event) -> None:

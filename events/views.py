@@ -1,5 +1,5 @@
-"""Public catalogue and event pages. Data is cached (events.cache); pages are rendered per
-request, so CSRF tokens and sign-in state are never cached."""
+"""Public catalogue and event pages. Data is cached (events.cache) and so are whole pages
+(getiickets.page_cache: never a visitor's CSRF token, header or messages)."""
 
 from datetime import UTC
 
@@ -14,11 +14,17 @@ from django.views.decorators.http import require_GET
 from events import cache, services
 from events.filters import EventFilter, catalogue_page, clean_params
 from events.models import Event
-from getiickets.conditional import public_page
 from getiickets.htmx import wants_fragment
+from getiickets.page_cache import public_page
 from tickets.inventory.availability import LOW_STOCK
+from tickets.selector import is_personal
 
 PAGE_SIZE = 12
+# Lists show stock only as "sold out" (a flip bumps the event's version): their copies are
+# rebuilt every half minute for what changes by the clock alone.
+LIST_FRESH_SECONDS = 30
+# An event page shows live stock ("only 4 left", seats taken): as fresh as the status poll.
+DETAIL_FRESH_SECONDS = 2
 
 
 def _build_list(params: dict):
@@ -33,13 +39,13 @@ def _list_data(request) -> tuple[dict, dict]:
     return request._catalogue_list
 
 
-def _list_token(request):
+def _list_shows(request):
     params, data = _list_data(request)
-    return cache.page_token([event.pk for event in data["events"]])
+    return [event.pk for event in data["events"]], None
 
 
 @require_GET
-@public_page(_list_token)
+@public_page(_list_shows, fresh_seconds=LIST_FRESH_SECONDS)
 def event_list(request):
     params, data = _list_data(request)
     filterset = EventFilter(params, queryset=Event.objects.none())  # the form only
@@ -97,13 +103,25 @@ def _detail_or_preview(request, slug):
     raise Http404("No such event.")
 
 
-def _detail_token(request, slug):
+def _detail_shows(request, slug):
+    """The event, and the next moment its page changes by the clock (a sale opens or ends,
+    the event ends); None for an organizer's preview of a draft."""
     data = cache.get_detail(slug, lambda: services.event_detail_data(slug))
-    return cache.page_token([data["event"].pk]) if data is not None else None
+    if data is None:
+        return None
+    now = timezone.now()
+    moments = [data["event"].ends_at]
+    moments += [m for t in data["ticket_types"] for m in (t.sales_start, t.sales_end) if m]
+    upcoming = [m for m in moments if m > now]
+    return [data["event"].pk], min(upcoming).timestamp() if upcoming else None
+
+
+def _detail_personal(request, slug):
+    return is_personal(request, slug)
 
 
 @require_GET
-@public_page(_detail_token)
+@public_page(_detail_shows, fresh_seconds=DETAIL_FRESH_SECONDS, personal=_detail_personal)
 def event_detail(request, slug):
     data, preview = _detail_or_preview(request, slug)
     event = data["event"]

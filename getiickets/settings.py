@@ -101,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "getiickets.context_processors.site",
+                # Placeholders for the CSRF token and the header while a page is cached.
+                "getiickets.page_cache.context",
             ],
         },
     },

@@ -11,10 +11,12 @@ from django_ratelimit.decorators import ratelimit
 
 from events import services as event_services
 from getiickets import services
-from getiickets.conditional import public_page
 from getiickets.forms import NewsletterForm, SupportForm
+from getiickets.page_cache import public_page
 
 FEATURED_LIMIT = 6
+# The home page's copy (getiickets.page_cache) is rebuilt every half minute at most.
+HOME_FRESH_SECONDS = 30
 SUPPORT_RATE = "5/h"
 NEWSLETTER_RATE = "20/h"
 NEWSLETTER_LIMITED = (
@@ -54,15 +56,12 @@ def favicon(request):
     return response
 
 
-def _home_token(request):
-    from events import cache as event_cache
-
-    featured = event_services.featured_events(FEATURED_LIMIT)
-    return event_cache.page_token([event.pk for event in featured])
+def _home_shows(request):
+    return [event.pk for event in event_services.featured_events(FEATURED_LIMIT)], None
 
 
 @require_GET
-@public_page(_home_token)
+@public_page(_home_shows, fresh_seconds=HOME_FRESH_SECONDS)
 def home(request):
     return render(request, "pages/home.html", _home_context())
 

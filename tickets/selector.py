@@ -80,6 +80,17 @@ def pending_selection(request, event: Event) -> dict:
     return pending if pending.get("event") == event.slug else {}
 
 
+def is_personal(request, slug: str) -> bool:
+    """Whether this visitor's selector differs from everyone's (so the event page is not
+    served from or stored in the shared cache): a selection kept for them, or a
+    waiting-room pass (checked by its cookie's name alone)."""
+    prefix = waiting_room.PASS_COOKIE.format("")
+    if any(name.startswith(prefix) for name in request.COOKIES):
+        return True
+    pending = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    return bool(pending) and pending.get("event") == slug
+
+
 def build(
     event: Event, request=None, *, error: str = "", posted: dict | None = None, include_map=True
 ) -> Selector:

@@ -323,4 +323,6 @@ def configure(*, event: Event, enabled: bool, admissions_per_minute: int | None)
         defaults={"enabled": enabled, "admissions_per_minute": admissions_per_minute or 0},
     )
     cache.delete(_room_key(event.slug))
+    # The event page says "join the queue" or shows the selector: its cached copy goes too.
+    event_cache.bump_event(event.pk, listing=False)
     return row
