@@ -121,7 +121,9 @@ def _detail_personal(request, slug):
 
 
 @require_GET
-@public_page(_detail_shows, fresh_seconds=DETAIL_FRESH_SECONDS, personal=_detail_personal)
+@public_page(
+    _detail_shows, fresh_seconds=DETAIL_FRESH_SECONDS, personal=_detail_personal, catalogue=False
+)
 def event_detail(request, slug):
     data, preview = _detail_or_preview(request, slug)
     event = data["event"]

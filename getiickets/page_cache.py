@@ -86,14 +86,15 @@ def _has_messages(request) -> bool:
     return storage is not None and len(messages.get_messages(request)) > 0  # not consumed
 
 
-def public_page(depends, *, fresh_seconds: float, personal=None):
+def public_page(depends, *, fresh_seconds: float, personal=None, catalogue: bool = True):
     """Decorate a GET view of a public page.
 
     `depends(request, *args, **kwargs)` is called after the view rendered (it may read what
     the view looked up on the request): the ids of the events the page shows and the moment
     (a Unix time, or None) the page changes by the clock; None: do not cache this one.
     `personal(request, *args, **kwargs)`: True when this visitor's page differs from
-    everyone's.
+    everyone's. `catalogue=False`: the page shows its events alone (an event page), so an
+    edit of another event, which moves the catalogue version on, leaves it be.
     """
 
     def decorator(view):
@@ -110,7 +111,8 @@ def public_page(depends, *, fresh_seconds: float, personal=None):
             key = _key(request)
             found = event_cache._read([event_cache.CATALOGUE_VERSION_KEY, key])
             entry = found.get(key)
-            state = _state(entry, found.get(event_cache.CATALOGUE_VERSION_KEY), fresh_seconds)
+            version = found.get(event_cache.CATALOGUE_VERSION_KEY) if catalogue else 0
+            state = _state(entry, version, fresh_seconds)
             lock = None
             if state == "stale":
                 if cache.add(f"{key}:rebuilding", 1, timeout=REBUILD_LOCK_SECONDS):
@@ -120,7 +122,14 @@ def public_page(depends, *, fresh_seconds: float, personal=None):
             if state == "fresh":
                 return _serve(request, entry, signed_in)
             try:
-                return _build(request, view, args, kwargs, depends, key, signed_in)
+                response, parts = _build(request, lambda: view(request, *args, **kwargs))
+                etag = None
+                if response.status_code == 200 and parts is not None:
+                    shown = depends(request, *args, **kwargs)
+                    entry = _store(request, key, parts, shown, catalogue, signed_in)
+                    if entry is not None and not signed_in:
+                        etag = _etag(request, entry)
+                return _headers(response, etag=etag, signed_in=signed_in)
             finally:
                 if lock is not None:
                     cache.delete(lock)
@@ -165,31 +174,27 @@ def _with_token(request, body: str) -> str:
     return body.replace(TOKEN, get_token(request)) if TOKEN in body else body
 
 
-def _build(request, view, args, kwargs, depends, key, signed_in) -> HttpResponse:
+def _build(request, render) -> tuple[HttpResponse, list[str] | None]:
+    """The view's response, built with the placeholders, and its parts for the copy (the
+    page, or its head, header and tail); the response has this visitor's token."""
     request._page_cache_building = True
     try:
-        response = view(request, *args, **kwargs)
+        response = render()
     finally:
         request._page_cache_building = False
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-        return _headers(response, etag=None, signed_in=signed_in)
+        return response, None
     body = response.content.decode()
     parts = body.split(CUT)
     response.content = _with_token(request, "".join(parts)).encode()
-    entry = None
-    if response.status_code == 200 and len(parts) in (1, 3):
-        entry = _store(request, key, parts, depends(request, *args, **kwargs), signed_in)
-    etag = None
-    if entry is not None and not signed_in:
-        etag = _etag(request, entry)
-    return _headers(response, etag=etag, signed_in=signed_in)
+    return response, parts if len(parts) in (1, 3) else None
 
 
-def _store(request, key, parts, depends, signed_in) -> dict | None:
-    if depends is None:
+def _store(request, key, parts, shown, per_catalogue, signed_in) -> dict | None:
+    if shown is None:
         return None
-    event_ids, until = depends
-    catalogue = event_cache._version(event_cache.CATALOGUE_VERSION_KEY)
+    event_ids, until = shown
+    catalogue = event_cache._version(event_cache.CATALOGUE_VERSION_KEY) if per_catalogue else 0
     versions = event_cache.event_versions(event_ids)
     if catalogue is None or versions is None:
         return None

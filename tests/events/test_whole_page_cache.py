@@ -226,3 +226,13 @@ def test_a_seated_event_page_is_served_from_the_copy_with_seats_taken_by_the_sta
     visit(Client(), url)
     page = served_from_cache(Client(), url)
     assert page.count('class="s b') == 100
+
+
+def test_another_events_edit_rebuilds_the_lists_but_not_this_event_page(event):
+    other = EventFactory(title="Other Night")
+    url = event.get_absolute_url()
+    for page in (url, "/events"):
+        visit(Client(), page)
+    services.update_event(event=other, venue=other.venue, title="Other Night (moved)")
+    served_from_cache(Client(), url)
+    assert "Other Night (moved)" in visit(Client(), "/events")
