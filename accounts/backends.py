@@ -8,8 +8,12 @@ class AuthenticationBackend(AllauthBackend):
     every signed-in request (and a team member's organizer, for the same question)."""
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related(
-            "organizer", "team_membership__organizer"
+        # No ordering: one row by its key (the model's ordering costs compile time here,
+        # on every signed-in request).
+        users = (
+            get_user_model()
+            ._default_manager.select_related("organizer", "team_membership__organizer")
+            .order_by()
         )
         try:
             user = users.get(pk=user_id)
