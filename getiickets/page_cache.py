@@ -124,7 +124,8 @@ def public_page(depends, *, fresh_seconds: float, personal=None, catalogue: bool
             try:
                 response, parts = _build(request, lambda: view(request, *args, **kwargs))
                 etag = None
-                if response.status_code == 200 and parts is not None:
+                # (A message added while the page was built makes it this visitor's.)
+                if response.status_code == 200 and parts is not None and not _has_messages(request):
                     shown = depends(request, *args, **kwargs)
                     entry = _store(request, key, parts, shown, catalogue, signed_in)
                     if entry is not None and not signed_in:
