@@ -347,3 +347,23 @@ def get_detail(slug: str, build):
         cache.set(key, entry, DETAIL_TIMEOUT)
         _remember(key, entry)
     return data
+
+
+FRAGMENT_TIMEOUT = 60 * 60
+
+
+def event_fragment(event_id, name: str, build):
+    """Something drawn for one event that stays true until its version moves on (a seat
+    map's layout: seats, sections, price bands), cached per version; `build()` makes it
+    (picklable) on a miss, or every time when the cache is down."""
+    versions = event_versions([event_id]) if _available() else None
+    version = (versions or {}).get(event_id)  # read before the rows `build` reads
+    if version is None:
+        return build()
+    key = f"events:fragment:{name}:{event_id}:{version}"
+    value = _read([key]).get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, FRAGMENT_TIMEOUT)
+        _remember(key, value)
+    return value

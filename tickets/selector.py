@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from events import cache as event_cache
 from events.models import Event, Seat, seat_place
 from tickets import inventory
 from tickets.inventory import waiting_room
@@ -110,7 +111,7 @@ def build(
         },
     )
     if stock.seated and include_map:
-        drawn = seat_map(event, stock.rows, section=_asked_section(request))
+        drawn = seat_map(event, section=_asked_section(request))
         selector.seat_map, selector.bands, selector.seat_count = drawn.svg, drawn.bands, drawn.count
         selector.seat_sections, selector.section_list = drawn.sections, drawn.section_list
     selector.map_url = selector.urls["hold"] if stock.seated else ""
@@ -133,25 +134,19 @@ class DrawnMap:
     section_list: dict | None = None
 
 
-def seat_map(event: Event, rows: list[inventory.Row], *, section: int | None = None) -> DrawnMap:
+def seat_map(event: Event, *, section: int | None = None) -> DrawnMap:
     """The rendered SVG, its legend, its sections and the seat count; with `section`, that
-    section's seats listed for a buyer without JavaScript."""
-    seat_rows = list(
-        Seat.objects.filter(event=event)
-        .values_list(
-            "pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id", "section_id"
-        )
-        .order_by("section__position", "section_id", "y", "x", "pk")
-    )
-    types = {r.pk: r.ticket_type for r in rows}
+    section's seats listed for a buyer without JavaScript. The layout is drawn once per
+    event version (events.cache); only the seats taken are read on every call."""
+    layout = event_cache.event_fragment(event.pk, "seatmap", lambda: draw_layout(event))
+    seat_rows, bands = layout["seats"], layout["bands"]
     taken = inventory.unavailable_seats(event)
-    svg, bands = render_seat_map(seat_rows, taken, types)
     sections: dict[int, dict] = {}
     for r in seat_rows:
         entry = sections.setdefault(r[7], {"id": r[7], "name": r[1], "seats": 0, "free": 0})
         entry["seats"] += 1
         entry["free"] += r[0] not in taken
-    drawn = DrawnMap(svg, bands, list(sections.values()), len(seat_rows))
+    drawn = DrawnMap(with_taken(layout, taken), bands, list(sections.values()), len(seat_rows))
     if section in sections:
         band_of = {b["tt"]: b["band"] for b in bands}
         listed: dict[str, list] = {}
@@ -164,8 +159,38 @@ def seat_map(event: Event, rows: list[inventory.Row], *, section: int | None = N
     return drawn
 
 
-def render_seat_map(seat_rows, taken: set[int], types: dict):
-    """A compact SVG: one <circle> per seat; sections as labelled groups.
+def draw_layout(event: Event) -> dict:
+    """The event's seats and their map with every seat free: the SVG in pieces, the piece
+    of each seat's circle (`circle`: seat id -> index), the legend (plain data: cached).
+    Reads its rows itself, after the cache read the event's version."""
+    types = {t.pk: t for t in event.ticket_types.filter(is_visible=True)}
+    seat_rows = list(
+        Seat.objects.filter(event=event)
+        .values_list(
+            "pk", "section__name", "row_label", "number", "x", "y", "ticket_type_id", "section_id"
+        )
+        .order_by("section__position", "section_id", "y", "x", "pk")
+    )
+    parts, circle, bands = render_seat_map(seat_rows, types)
+    return {"seats": seat_rows, "parts": parts, "circle": circle, "bands": bands}
+
+
+def with_taken(layout: dict, taken) -> str:
+    """The layout's SVG with the seats in `taken` drawn taken (greyed, labelled so)."""
+    parts, circle = layout["parts"], layout["circle"]
+    if taken:
+        parts = parts.copy()
+        for pk in taken:
+            index = circle.get(pk)
+            if index is not None:  # a free seat's circle ends class="s bN" ... aria-label="..."/>
+                free = parts[index]
+                parts[index] = free.replace('" data-id=', ' x" data-id=', 1)[:-3] + ', taken"/>'
+    return mark_safe("".join(parts))  # noqa: S308 - escaped when drawn
+
+
+def render_seat_map(seat_rows, types: dict):
+    """A compact SVG, every seat free, in pieces: one <circle> per seat (its piece's index
+    in `circle`); sections as labelled groups.
 
     Built as a string (a template loop is too slow for 5,000 seats). Roles, tabindex and
     aria-checked are added by seatmap.js (roving focus); aria-labels are server-side.
@@ -207,6 +232,7 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
         f'<text x="{width / 2:.0f}" y="14" class="stage" text-anchor="middle">STAGE</text>'
     ]
     append = out.append
+    circle: dict[int, int] = {}
     section = None
     where = ""
     labelled_rows: set[tuple[str, str]] = set()
@@ -228,17 +254,11 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
                 f'text-anchor="end" aria-hidden="true">{row}</text>'
             )
         label = escape(seat_place(section_name, row_label, number))
-        if pk in taken:
-            append(
-                f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
-                f'class="s b{bands.get(tt_id, 0)} x" data-id="{pk}" '
-                f'aria-label="{label}, taken"/>'
-            )
-        else:
-            append(
-                f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
-                f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" aria-label="{label}"/>'
-            )
+        circle[pk] = len(out)
+        append(
+            f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="8" '
+            f'class="s b{bands.get(tt_id, 0)}" data-id="{pk}" aria-label="{label}"/>'
+        )
     if section is not None:
         append("</g>")
     append("</svg>")
@@ -251,4 +271,4 @@ def render_seat_map(seat_rows, taken: set[int], types: dict):
         }
         for tt_id, band in bands.items()
     ]
-    return mark_safe("".join(out)), legend  # noqa: S308 - every value above is escaped
+    return out, circle, legend  # every value above is escaped

@@ -236,3 +236,33 @@ def test_another_events_edit_rebuilds_the_lists_but_not_this_event_page(event):
     services.update_event(event=other, venue=other.venue, title="Other Night (moved)")
     served_from_cache(Client(), url)
     assert "Other Night (moved)" in visit(Client(), "/events")
+
+
+def test_the_seat_maps_layout_is_drawn_once_per_version_and_taken_seats_every_time():
+    from tickets import selector
+    from tickets.inventory import holds
+
+    seated = EventFactory(title="Seated Gala", seating=Event.Seating.RESERVED)
+    band = TicketTypeFactory(event=seated, name="Stalls", capacity=0)
+    services.generate_section(
+        event=seated, name="Stalls", rows=2, seats_per_row=10, ticket_type=band
+    )
+    seat = seated.seats.order_by("pk").first()
+    svg = selector.seat_map(seated).svg
+    assert f'data-id="{seat.pk}" aria-label="Stalls · Row A · Seat 1"/>' in svg
+
+    with CaptureQueriesContext(connection) as ctx:
+        selector.seat_map(seated)
+    layout_reads = [q for q in ctx.captured_queries if '"events_seat"."row_label"' in q["sql"]]
+    assert not layout_reads  # the layout from the cache; only the seats taken are read
+
+    holds.hold_seats(buyer=UserFactory(), event=seated, seat_ids=[seat.pk])
+    svg = selector.seat_map(seated).svg  # the same layout, this seat now taken
+    assert (
+        f'class="s b0 x" data-id="{seat.pk}" aria-label="Stalls · Row A · Seat 1, taken"/>' in svg
+    )
+    assert svg.count(", taken") == 1
+
+    section = seated.sections.get()
+    services.rename_section(event=seated, section_id=section.pk, name="Balcony")
+    assert "Balcony · Row A · Seat 1, taken" in selector.seat_map(seated).svg
