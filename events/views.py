@@ -17,7 +17,7 @@ from events.models import Event
 from getiickets.htmx import wants_fragment
 from getiickets.page_cache import public_page
 from tickets.inventory.availability import LOW_STOCK
-from tickets.selector import is_personal
+from tickets.selector import asked_section, is_personal
 
 PAGE_SIZE = 12
 # Lists show stock only as "sold out" (a flip bumps the event's version): their copies are
@@ -44,8 +44,12 @@ def _list_shows(request):
     return [event.pk for event in data["events"]], None
 
 
+def _list_variant(request):
+    return cache.list_key(clean_params(request.GET))  # not the list itself: a copy may do
+
+
 @require_GET
-@public_page(_list_shows, fresh_seconds=LIST_FRESH_SECONDS)
+@public_page(_list_shows, fresh_seconds=LIST_FRESH_SECONDS, variant=_list_variant)
 def event_list(request):
     params, data = _list_data(request)
     filterset = EventFilter(params, queryset=Event.objects.none())  # the form only
@@ -120,9 +124,17 @@ def _detail_personal(request, slug):
     return is_personal(request, slug)
 
 
+def _detail_variant(request):
+    return str(asked_section(request) or "")
+
+
 @require_GET
 @public_page(
-    _detail_shows, fresh_seconds=DETAIL_FRESH_SECONDS, personal=_detail_personal, catalogue=False
+    _detail_shows,
+    fresh_seconds=DETAIL_FRESH_SECONDS,
+    personal=_detail_personal,
+    catalogue=False,
+    variant=_detail_variant,
 )
 def event_detail(request, slug):
     data, preview = _detail_or_preview(request, slug)

@@ -68,10 +68,12 @@ def _release() -> float:
     return max((p.stat().st_mtime for r in roots for p in r.rglob("*.html")), default=0.0)
 
 
-def _key(request) -> str:
-    """The page's address (event pages show their own absolute URL), and whether an htmx
-    request asked for the fragment alone."""
-    raw = f"{_release()}|{request.build_absolute_uri()}|{wants_fragment(request)}"
+def _key(request, variant: str) -> str:
+    """The page's address without its query (event pages show their own absolute URL), the
+    query as the page understands it (`variant`: other parameters, e.g. a campaign's, share
+    one copy and cannot fill the cache), and whether htmx asked for the fragment alone."""
+    where = request.build_absolute_uri(request.path)
+    raw = f"{_release()}|{where}|{variant}|{wants_fragment(request)}"
     return "pages:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -86,7 +88,9 @@ def _has_messages(request) -> bool:
     return storage is not None and len(messages.get_messages(request)) > 0  # not consumed
 
 
-def public_page(depends, *, fresh_seconds: float, personal=None, catalogue: bool = True):
+def public_page(
+    depends, *, fresh_seconds: float, personal=None, catalogue: bool = True, variant=None
+):
     """Decorate a GET view of a public page.
 
     `depends(request, *args, **kwargs)` is called after the view rendered (it may read what
@@ -95,6 +99,7 @@ def public_page(depends, *, fresh_seconds: float, personal=None, catalogue: bool
     `personal(request, *args, **kwargs)`: True when this visitor's page differs from
     everyone's. `catalogue=False`: the page shows its events alone (an event page), so an
     edit of another event, which moves the catalogue version on, leaves it be.
+    `variant(request)`: the query parameters the page shows, as a string (default: none).
     """
 
     def decorator(view):
@@ -108,7 +113,7 @@ def public_page(depends, *, fresh_seconds: float, personal=None, catalogue: bool
                 or (personal is not None and personal(request, *args, **kwargs))
             ):
                 return _headers(view(request, *args, **kwargs), etag=None, signed_in=signed_in)
-            key = _key(request)
+            key = _key(request, variant(request) if variant is not None else "")
             found = event_cache._read([event_cache.CATALOGUE_VERSION_KEY, key])
             entry = found.get(key)
             version = found.get(event_cache.CATALOGUE_VERSION_KEY) if catalogue else 0

@@ -111,7 +111,7 @@ def build(
         },
     )
     if stock.seated and include_map:
-        drawn = seat_map(event, section=_asked_section(request))
+        drawn = seat_map(event, section=asked_section(request))
         selector.seat_map, selector.bands, selector.seat_count = drawn.svg, drawn.bands, drawn.count
         selector.seat_sections, selector.section_list = drawn.sections, drawn.section_list
     selector.map_url = selector.urls["hold"] if stock.seated else ""
@@ -120,7 +120,7 @@ def build(
     return selector
 
 
-def _asked_section(request) -> int | None:
+def asked_section(request) -> int | None:
     raw = request.GET.get("section", "") if request is not None else ""
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 

@@ -117,7 +117,7 @@ def test_live_stock_on_a_cached_page_is_at_most_seconds_old(event, monkeypatch):
 
     later = time.time() + 3  # past the copy's freshness
     monkeypatch.setattr(page_cache, "time", SimpleNamespace(time=lambda: later))
-    key = page_cache._key(_request_for(url))
+    key = page_cache._key(_request_for(url), "")
     assert cache.add(f"{key}:rebuilding", 1, timeout=30)  # another process is rebuilding
     assert "Only 5 left" not in served_from_cache(Client(), url)  # meanwhile: the copy
     cache.delete(f"{key}:rebuilding")
@@ -266,3 +266,14 @@ def test_the_seat_maps_layout_is_drawn_once_per_version_and_taken_seats_every_ti
     section = seated.sections.get()
     services.rename_section(event=seated, section_id=section.pk, name="Balcony")
     assert "Balcony · Row A · Seat 1, taken" in selector.seat_map(seated).svg
+
+
+def test_parameters_a_page_does_not_read_share_its_copy(event, redis_client):
+    url = event.get_absolute_url()
+    visit(Client(), url)
+    visit(Client(), "/events?city=Lagos")
+    copies = len(redis_client.keys("*pages:*"))
+    for n in range(5):  # a campaign's tags, or junk: the same copies, no new ones
+        assert "Lagoon Jazz" in served_from_cache(Client(), f"{url}?utm_source=x{n}")
+        served_from_cache(Client(), f"/events?city=Lagos&junk={n}")
+    assert len(redis_client.keys("*pages:*")) == copies
