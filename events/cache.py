@@ -98,11 +98,25 @@ def _read(keys) -> dict:
     return found
 
 
+def read(keys) -> dict:
+    """What other modules caching on these versions read (getiickets.page_cache): several
+    keys in one round trip, remembered for the rest of the request like ours."""
+    return _read(keys)
+
+
+def catalogue_version():
+    """The catalogue version (created when missing); None when the cache is unreachable."""
+    return _version(CATALOGUE_VERSION_KEY)
+
+
 def _remember(key, value) -> None:
     """What this request wrote (or `_MISSING` for a key it changed without knowing how)."""
     reads = _request_reads.get()
     if reads is not None:
         reads[key] = value
+
+
+remember = _remember
 
 
 def _event_version_key(event_id) -> str:

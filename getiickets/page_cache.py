@@ -114,7 +114,7 @@ def public_page(
             ):
                 return _headers(view(request, *args, **kwargs), etag=None, signed_in=signed_in)
             key = _key(request, variant(request) if variant is not None else "")
-            found = event_cache._read([event_cache.CATALOGUE_VERSION_KEY, key])
+            found = event_cache.read([event_cache.CATALOGUE_VERSION_KEY, key])
             entry = found.get(key)
             version = found.get(event_cache.CATALOGUE_VERSION_KEY) if catalogue else 0
             state = _state(entry, version, fresh_seconds)
@@ -200,7 +200,7 @@ def _store(request, key, parts, shown, per_catalogue, signed_in) -> dict | None:
     if shown is None:
         return None
     event_ids, until = shown
-    catalogue = event_cache._version(event_cache.CATALOGUE_VERSION_KEY) if per_catalogue else 0
+    catalogue = event_cache.catalogue_version() if per_catalogue else 0
     versions = event_cache.event_versions(event_ids)
     if catalogue is None or versions is None:
         return None
@@ -224,7 +224,7 @@ def _store(request, key, parts, shown, per_catalogue, signed_in) -> dict | None:
         "tail": tail,
     }
     cache.set(key, entry, PAGE_TIMEOUT)
-    event_cache._remember(key, entry)
+    event_cache.remember(key, entry)
     return entry
 
 
