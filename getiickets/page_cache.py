@@ -172,7 +172,6 @@ def _serve(request, entry, signed_in: bool) -> HttpResponse:
         header = render_to_string(HEADER_TEMPLATE, request=request) if entry["cut"] else ""
     body = entry["head"] + header + entry["tail"]
     response = HttpResponse(_with_token(request, body))
-    patch_vary_headers(response, ["HX-Request"])
     return _headers(response, etag=etag, signed_in=signed_in)
 
 
@@ -229,7 +228,7 @@ def _store(request, key, parts, shown, per_catalogue, signed_in) -> dict | None:
 
 
 def _headers(response, *, etag, signed_in):
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, ["HX-Request", "Cookie"])  # as the copies are kept apart
     if signed_in:
         patch_cache_control(response, private=True, no_cache=True)
     elif etag:
