@@ -2,7 +2,6 @@
 pages (/events, /events/<slug>), for organizers' websites and apps."""
 
 from django.http import Http404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -16,6 +15,7 @@ from events.filters import SORT_CHOICES, WHEN_CHOICES, catalogue_page, clean_par
 from events.models import Event, TicketType
 from events.validators import validate_sane_date
 from getiickets.api import PagePagination
+from tickets.inventory.availability import Row
 
 
 class PublicThrottle(AnonRateThrottle):
@@ -56,7 +56,7 @@ class TicketTypeSerializer(serializers.ModelSerializer):
         ]
 
     def get_status(self, ticket_type) -> str:
-        return services.ticket_status(ticket_type, now=self.context.get("now"))["code"]
+        return Row(ticket_type, max(ticket_type.available, 0), seated=False).code
 
 
 class EventSummarySerializer(serializers.ModelSerializer):
@@ -180,7 +180,6 @@ class EventDetailView(GenericAPIView):
         context = {
             **self.get_serializer_context(),
             "ticket_types": data["ticket_types"],
-            "now": timezone.now(),
         }
         event = data["event"]
         event.min_price, event.remaining = data["min_price"], data["remaining"]

@@ -523,23 +523,6 @@ def detail_context(event: Event) -> dict:
     }
 
 
-def ticket_status(ticket_type: TicketType, *, now=None) -> dict:
-    """What a buyer sees for one ticket type: sold out, only N left, sales window."""
-    from tickets.inventory.availability import LOW_STOCK  # one threshold for every page
-
-    now = now or timezone.now()
-    if ticket_type.sales_start and now < ticket_type.sales_start:
-        return {"code": "not_yet", "on_sale": False}
-    if ticket_type.sales_end and now >= ticket_type.sales_end:
-        return {"code": "ended", "on_sale": False}
-    available = ticket_type.available
-    if available <= 0:
-        return {"code": "sold_out", "on_sale": False}
-    if available <= LOW_STOCK:
-        return {"code": "low", "on_sale": True, "left": available}
-    return {"code": "on_sale", "on_sale": True}
-
-
 # --- Seat maps --------------------------------------------------------------------
 
 

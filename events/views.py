@@ -16,7 +16,6 @@ from events.filters import EventFilter, catalogue_page, clean_params
 from events.models import Event
 from getiickets.htmx import wants_fragment
 from getiickets.page_cache import public_page
-from tickets.inventory.availability import LOW_STOCK
 from tickets.selector import asked_section, is_personal
 
 PAGE_SIZE = 12
@@ -140,20 +139,13 @@ def event_detail(request, slug):
     data, preview = _detail_or_preview(request, slug)
     event = data["event"]
     now = timezone.now()
-    rows = [
-        {"type": tt, "status": services.ticket_status(tt, now=now)} for tt in data["ticket_types"]
-    ]
     url = request.build_absolute_uri(event.get_absolute_url())
     context = {
         **data,
-        "rows": rows,
         "preview": preview,
         "share_url": url,
         "share_text": f"{event.title} — {timezone.localtime(event.starts_at):%a %d %b %Y}",
         "is_past": event.ends_at < now,
-        "LOW_STOCK": LOW_STOCK,
-        # The first that exists wins: the holds app's selector, else our ticket table.
-        "ticket_selector_templates": ["tickets/_ticket_selector.html", "events/_ticket_table.html"],
     }
     return render(request, "events/detail.html", context)
 

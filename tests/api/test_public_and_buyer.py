@@ -57,6 +57,37 @@ def test_one_event_shows_its_ticket_types_and_what_is_left(api, catalogue):
     assert types["Regular"]["status"] == "on_sale"
 
 
+def test_each_ticket_types_status_is_the_one_the_event_page_shows(api):
+    """Sales window first, then stock: not yet, ended (even when sold out), sold out, low
+    (10 or fewer left, the event page's "Only N left"), on sale."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import EventFactory, TicketTypeFactory
+
+    now = timezone.now()
+    event = EventFactory(slug="status-night")
+    kinds = {
+        "Later": dict(capacity=50, sales_start=now + timedelta(days=1)),
+        "Closed": dict(capacity=5, sold=5, sales_end=now - timedelta(hours=1)),
+        "Gone": dict(capacity=5, sold=5),
+        "Few": dict(capacity=20, sold=10),
+        "Plenty": dict(capacity=20, sold=9),
+    }
+    for name, fields in kinds.items():
+        TicketTypeFactory(event=event, name=name, **fields)
+    page = api.get("/api/v1/events/status-night").json()
+    status = {t["name"]: t["status"] for t in page["ticket_types"]}
+    assert status == {
+        "Later": "not_yet",
+        "Closed": "ended",
+        "Gone": "sold_out",
+        "Few": "low",
+        "Plenty": "on_sale",
+    }
+
+
 def test_a_draft_or_unknown_event_is_a_404_problem(api, catalogue):
     for slug in ("secret-draft", "no-such-event"):
         response = api.get(f"/api/v1/events/{slug}")

@@ -51,6 +51,18 @@ class Row:
         return 0 < self.available <= LOW_STOCK
 
     @property
+    def code(self) -> str:
+        """The state in one word, as the public API names it: not_yet, ended, sold_out, low
+        or on_sale (the sales window first: a closed sale is "ended" even when sold out)."""
+        if self.not_yet:
+            return "not_yet"
+        if self.ended:
+            return "ended"
+        if self.sold_out:
+            return "sold_out"
+        return "low" if self.low else "on_sale"
+
+    @property
     def choices(self) -> list[int]:
         t = self.ticket_type
         top = min(t.max_per_order, self.available)
