@@ -26,6 +26,7 @@ from events import services as event_services
 from events.forms import EventForm, TicketTypeForm
 from events.models import Category, Event, TicketType
 from getiickets.api import NewestFirstCursor
+from orders.api import PLACE_HELP
 from orders.forms import PromoCodeForm
 from orders.models import Order, PromoCode
 from organizer import services
@@ -339,6 +340,9 @@ class OrderItemOut(serializers.Serializer):
     id = serializers.IntegerField()
     ticket_type = serializers.CharField(source="ticket_type.name")
     seat = serializers.CharField(source="seat.label", allow_null=True, default=None)
+    seat_place = serializers.CharField(
+        source="seat.place", allow_null=True, default=None, help_text=PLACE_HELP
+    )
     unit_price_kobo = serializers.IntegerField()
     refunded_at = serializers.DateTimeField(allow_null=True)
 
@@ -385,7 +389,7 @@ class OrderList(ListModelMixin, OrganizerView):
         query.is_valid(raise_exception=True)
         params = {k: str(v) for k, v in query.validated_data.items()}
         orders = Order.objects.filter(event=event).prefetch_related(
-            "items__ticket_type", "items__seat"
+            "items__ticket_type", "items__seat__section"
         )
         filterset = OrderFilter(params, queryset=orders, event=event)
         if not filterset.is_valid():
@@ -400,7 +404,7 @@ class OrderList(ListModelMixin, OrganizerView):
 def _event_order(view, reference: str) -> Order:
     return get_object_or_404(
         Order.objects.filter(event__in=view.events()).prefetch_related(
-            "items__ticket_type", "items__seat"
+            "items__ticket_type", "items__seat__section"
         ),
         reference=reference,
     )
@@ -417,6 +421,9 @@ class OrderDetail(OrganizerView):
 class AttendeeSerializer(serializers.ModelSerializer):
     ticket_type = serializers.CharField(source="ticket_type.name")
     seat = serializers.CharField(source="seat.label", allow_null=True, default=None)
+    seat_place = serializers.CharField(
+        source="seat.place", allow_null=True, default=None, help_text=PLACE_HELP
+    )
     order = serializers.CharField(source="order.reference")
     email = serializers.CharField(source="order.email")
     checked_in_at = serializers.DateTimeField(
@@ -432,6 +439,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
             "email",
             "ticket_type",
             "seat",
+            "seat_place",
             "status",
             "order",
             "checked_in_at",
@@ -452,7 +460,7 @@ class AttendeeList(ListModelMixin, OrganizerView):
 
     def get_queryset(self):
         return Ticket.objects.filter(event=self.event()).select_related(
-            "ticket_type", "seat", "order", "check_in"
+            "ticket_type", "seat__section", "order", "check_in"
         )
 
     def get(self, request, *args, **kwargs):

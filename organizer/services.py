@@ -32,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from events import cache as event_cache
-from events.models import Event, TicketType
+from events.models import Event, TicketType, seat_place
 from getiickets.errors import DomainError
 from orders import sales
 from orders.models import Order, OrderItem, SalesRollup, WaitlistEntry
@@ -611,7 +611,9 @@ def attendee_export_rows(*, event: Event):
             "attendee_name",
             "holder__email",
             "ticket_type__name",
-            "seat__label",
+            "seat__section__name",
+            "seat__row_label",
+            "seat__number",
             "order__reference",
             "order__full_name",
             "order__phone",
@@ -622,13 +624,13 @@ def attendee_export_rows(*, event: Event):
         .iterator(chunk_size=CHUNK)
     )
     labels = dict(Ticket.Status.choices)
-    for pk, attendee, email, tt, seat, ref, buyer, phone, status, at, device in rows:
+    for pk, attendee, email, tt, *seat, ref, buyer, phone, status, at, device in rows:
         yield [
             pk,
             attendee or buyer,
             email,
             tt,
-            seat or "",
+            seat_place(*seat) if seat[0] else "",
             ref,
             buyer,
             phone,

@@ -275,3 +275,26 @@ def test_a_token_limited_to_some_events_cannot_touch_promo_codes(team, token_for
     )
     assert created.status_code == 403
     assert not PromoCode.objects.filter(code="SNEAKY").exists()
+
+
+def test_orders_and_attendees_name_a_seat_as_buyers_see_it(team, token_for, catalogue):
+    from tests.factories import SeatFactory, paid_order_with_tickets
+
+    concert, regular = catalogue["concert"], catalogue["regular"]
+    seat = SeatFactory(
+        section__event=concert,
+        section__name="Balcony",
+        row_label="A",
+        number="4",
+        ticket_type=regular,
+    )
+    order, tickets = paid_order_with_tickets(ticket_type=regular, quantity=1)
+    order.items.update(seat=seat)
+    tickets[0].seat = seat
+    tickets[0].save()
+    api = bearer(token_for(team["manager"]))
+    detail = api.get(f"/api/v1/organizer/orders/{order.reference}").json()
+    assert [i["seat_place"] for i in detail["items"]] == ["Balcony · Row A · Seat 4"]
+    attendees = api.get(f"/api/v1/organizer/events/{concert.pk}/attendees").json()["results"]
+    places = {a["id"]: a["seat_place"] for a in attendees}
+    assert places[tickets[0].pk] == "Balcony · Row A · Seat 4"

@@ -157,3 +157,21 @@ def test_attendee_export_lists_every_ticket_and_neutralises_formulas(
 )
 def test_safe_cell(value, expected):
     assert safe_cell(value) == expected
+
+
+def test_the_attendee_export_names_a_seat_as_buyers_see_it(organizer_client, event, regular):
+    from tests.factories import SeatFactory
+
+    seat = SeatFactory(
+        section__event=event,
+        section__name="Balcony",
+        row_label="A",
+        number="4",
+        ticket_type=regular,
+    )
+    _, tickets = paid_order_with_tickets(ticket_type=regular, quantity=2)
+    tickets[0].seat = seat
+    tickets[0].save()
+    rows = _csv(organizer_client.get(reverse("organizer:export_attendees", args=[event.pk])))
+    seats = {r[0]: r[4] for r in rows[1:]}
+    assert seats == {str(tickets[0].pk): "Balcony · Row A · Seat 4", str(tickets[1].pk): ""}
