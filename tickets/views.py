@@ -10,11 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts import guests
+from events import cache as event_cache
 from events.models import Event
+from getiickets.context_processors import site as site_context
 from getiickets.errors import DomainError
 from tickets import inventory, selector
 from tickets.forms import QuantitiesForm, SeatsForm, is_id
@@ -111,16 +114,49 @@ def queue(request, slug):
                 response, event_id=room.event_id, account_id=account, session_key=session_key
             )
         return response
-    context = {
-        "event": room,
-        "place": place,
-        "refresh_seconds": place.poll_seconds,
-        "waitlist_url": f"{reverse('waitlist:join')}?event={slug}",
-    }
-    template = "tickets/_queue_status.html" if _is_htmx(request) else "tickets/queue.html"
-    response = render(request, template, context)
+    body = render_to_string(
+        "tickets/_queue_status.html",
+        {
+            "event": room,
+            "place": place,
+            "refresh_seconds": place.poll_seconds,
+            "waitlist_url": f"{reverse('waitlist:join')}?event={slug}",
+        },
+    )
+    if not _is_htmx(request):  # the whole page: the shared part around the buyer's place
+        refresh = ""
+        if place.state != "sold_out":  # without JavaScript the page reloads itself
+            seconds = place.poll_seconds
+            refresh = f'<noscript><meta http-equiv="refresh" content="{seconds}"></noscript>'
+        page = _queue_page(request, room)
+        body = page.replace(_QUEUE_REFRESH, refresh, 1).replace(_QUEUE_STATUS, body, 1)
+    response = HttpResponse(body)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# The queue page around the buyer's place is the same for everyone waiting for the event:
+# drawn once per event version (an edit of the event shows at once) instead of once per
+# arrival, when ten thousand arrive in seconds. It carries nothing personal: no account
+# menu, no messages (they wait for the next page), no CSRF token (nothing is posted here).
+_QUEUE_STATUS, _QUEUE_REFRESH = "<!--queue:status-->", "<!--queue:refresh-->"
+
+
+def _queue_page(request, room) -> str:
+    key = f"tickets:queue-page:{room.event_id}:{room.version}"
+    cached = room.version is not None and event_cache.available()
+    page = cache.get(key) if cached else None
+    if page is None:
+        context = {
+            **site_context(request),
+            "event": room,
+            "status": mark_safe(_QUEUE_STATUS),  # noqa: S308 - constant markers
+            "refresh": mark_safe(_QUEUE_REFRESH),  # noqa: S308
+        }
+        page = render_to_string("tickets/queue.html", context)
+        if cached:
+            cache.set(key, page, waiting_room.ROOM_CACHE_SECONDS)
+    return page
 
 
 # --- Holds ---------------------------------------------------------------------------------

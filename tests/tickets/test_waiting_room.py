@@ -1,6 +1,7 @@
 """The waiting room of an on-sale: a fair order, a pass nobody can forge, copy or stretch,
 one place per account, and a queue whose loss never lets anyone oversell."""
 
+import re
 import time
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import roles
 from tests.factories import EventFactory, TicketTypeFactory, UserFactory
 from tickets import inventory
 from tickets.inventory import gate, waiting_room
@@ -252,6 +254,33 @@ def test_a_queue_poll_reads_no_database_row_and_is_right_after_a_redis_flush(
     assert "Sold out" in poll(ahead).content.decode()
     with django_assert_max_num_queries(0):
         assert "Sold out" in poll(ahead).content.decode()
+
+
+def test_the_queue_page_is_drawn_once_per_event_version_with_only_the_place_personal(
+    django_assert_max_num_queries,
+):
+    event, _regular = on_sale(per_minute=1)
+    queue_url = reverse("tickets:queue", args=[event.slug])
+    first, second = buyer_client(), buyer_client()
+    session = second.session  # as signing in leaves it (force_login sets no role)
+    session[roles.SESSION_KEY] = roles.BUYER
+    session[roles.DEADLINE_KEY] = (timezone.now() + roles.session_age(roles.BUYER)).timestamp()
+    session.save()
+    assert "Number 1</strong> in line" in first.get(queue_url).content.decode()
+    with django_assert_max_num_queries(0):  # an arrival: no user row, no page drawn again
+        page = second.get(queue_url).content.decode()
+    assert "Number 2</strong> in line" in page and "1 person ahead" in page
+    assert event.title in page
+    # Without JavaScript it reloads itself when the page says; with htmx it polls as often.
+    refresh = re.search(r'<noscript><meta http-equiv="refresh" content="(\d+)"></noscript>', page)
+    assert refresh and f'hx-trigger="every {refresh[1]}s"' in page
+    # Nothing of anyone's account in the shared part (no menu, no token to post with).
+    assert "Sign out" not in page and "csrf" not in page.lower()
+    assert "Number 1</strong> in line" in first.get(queue_url).content.decode()
+
+    event.title = "The Headies, moved to Eko Hotel"
+    event.save()
+    assert "moved to Eko Hotel" in second.get(queue_url).content.decode()
 
 
 def test_far_back_buyers_are_asked_to_poll_less_often(settings):
