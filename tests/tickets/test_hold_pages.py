@@ -1,8 +1,11 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from events import services
 from events.models import Event, TicketType
 from tests.factories import (
     EventFactory,
@@ -301,6 +304,33 @@ def test_seat_map_and_seat_hold(client):
     )
     assert response.status_code == 409
     assert "just been taken" in response.content.decode()
+
+
+def test_the_seat_map_is_drawn_once_per_event_version_and_shows_what_is_taken_now(client):
+    section = SeatSectionFactory(name="Orchestra")
+    band = TicketTypeFactory(event=section.event, name="Orchestra", capacity=3)
+    seats = [
+        SeatFactory(section=section, ticket_type=band, row_label="A", number=str(i))
+        for i in range(1, 4)
+    ]
+    event = section.event
+    url = reverse("tickets:availability", args=[event.slug])
+    assert client.get(url).content.decode().count('class="s b0"') == 3
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries if "row_label" in q["sql"]]  # no seat read for the drawing
+
+    client.force_login(UserFactory())
+    hold_url = reverse("tickets:hold_seats", args=[event.slug])
+    assert client.post(hold_url, {"seat": [seats[0].pk]}).status_code == 302
+    text = client.get(url).content.decode()
+    assert text.count('class="s b0 x"') == 1
+    assert f'data-id="{seats[0].pk}" aria-label="Orchestra · Row A · Seat 1, taken"' in text
+
+    services.set_seats_blocked(event=event, blocked=True, seat_ids=[seats[2].pk])
+    services.rename_section(event=event, section_id=section.pk, name="Stalls")
+    text = client.get(url).content.decode()
+    assert text.count('class="s b0 x"') == 2 and 'aria-label="Section Stalls"' in text
 
 
 def test_a_lost_seat_race_answers_htmx_with_the_map_as_it_is_now(client):

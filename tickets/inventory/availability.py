@@ -118,7 +118,8 @@ def of_event(event: Event, *, chosen: dict | None = None, sweep: bool = True) ->
     types = event.ticket_types.filter(is_visible=True).order_by("position", "price_kobo", "pk")
     seated = set()
     if event.is_reserved_seating:
-        seated = set(Seat.objects.filter(event=event).values_list("ticket_type_id", flat=True))
+        seats = Seat.objects.filter(event=event).order_by()  # the types, not every seat
+        seated = set(seats.values_list("ticket_type_id", flat=True).distinct())
     rows = [Row(t, max(t.available, 0), t.pk in seated, chosen.get(t.pk, 0)) for t in types]
     return Availability(event, rows)
 
