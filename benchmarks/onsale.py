@@ -695,7 +695,12 @@ def main(argv=None) -> int:
         help="default 30 (crowd: longer than a checkout takes here), 5 (holds)",
     )
     parser.add_argument("--ceiling-requests", type=int, default=10000)
-    parser.add_argument("--time-limit", type=float, default=150.0, help="per scenario, seconds")
+    parser.add_argument(
+        "--time-limit",
+        type=float,
+        help="per scenario, seconds; default 150 (holds), crowd: twice the ideal sale at the "
+        "admission rate plus the arrivals and two hold times (benchmarks.crowd.time_limit)",
+    )
     parser.add_argument("--max-requests", type=int, default=150_000, help="per scenario")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--seed", type=int, default=2026)
@@ -704,6 +709,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     args.buyers = args.buyers or (10_000 if args.scenario == "crowd" else 2000)
     args.hold_seconds = args.hold_seconds or (30 if args.scenario == "crowd" else 5)
+    if args.scenario == "holds":
+        args.time_limit = args.time_limit or 150.0
     for url in (args.database_url, args.redis_url):
         if urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"loopback only: {url}")
