@@ -48,7 +48,10 @@ def _buyers_hold(request, hold_id):
     if buyer is None:
         return None
     among = None if request.user.is_authenticated else guests.session_hold_ids(request)
-    return services.active_hold_for(buyer=buyer, hold_id=hold_id, among=among)
+    hold = services.active_hold_for(buyer=buyer, hold_id=hold_id, among=among)
+    if hold is not None:
+        hold.buyer = buyer  # already loaded: not read again
+    return hold
 
 
 def _event_url(event) -> str:
