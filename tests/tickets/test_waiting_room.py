@@ -88,6 +88,23 @@ def test_buyers_are_admitted_from_the_front_at_the_sales_rate(settings):
     assert last.wait_minutes == 1
 
 
+def test_a_buyer_at_the_front_who_asks_last_is_not_overtaken(settings):
+    settings.HOLD_SECONDS = 60
+    event, _regular = on_sale(capacity=1000, per_minute=600)  # ten a second
+    accounts = [UserFactory().pk for _ in range(20)]
+    for account in accounts:
+        waiting_room.join(room(event), account_id=account, session_key=f"s{account}")
+    time.sleep(0.35)
+    # The back of the queue asks first: the turns still go to the front, kept until asked.
+    places = {
+        a: waiting_room.join(room(event), account_id=a, session_key=f"s{a}")
+        for a in reversed(accounts)
+    }
+    admitted = [a for a in accounts if places[a].state == "admitted"]
+    assert len(admitted) >= 3
+    assert admitted == accounts[: len(admitted)]
+
+
 def test_the_rate_follows_stock_and_hold_time_under_what_the_server_sustains(settings):
     settings.HOLD_SECONDS = 600
     event, _regular = on_sale(per_minute=300)
