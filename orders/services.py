@@ -19,6 +19,7 @@ from getiickets.templatetags.money import format_naira
 from orders import pricing, sales
 from orders.models import Order, OrderEvent, OrderItem, PromoCode, PromoRedemption
 from orders.signals import order_paid, order_refunded
+from tickets import holder_version
 from tickets import inventory as tickets
 from tickets.models import Hold, Ticket
 
@@ -246,6 +247,7 @@ def _transition(
         return False
     if not Order.objects.filter(pk=order.pk, status=current).update(status=to, **fields):
         return False
+    holder_version.holders_changed([order.buyer_id])  # "being prepared", the PDF link
     OrderEvent.objects.create(
         order=order,
         from_status=current,
@@ -373,9 +375,9 @@ def _refund_items(items) -> None:
             refunded_at=timezone.now()
         ):
             continue
-        Ticket.objects.filter(order_item=item, status=Ticket.Status.VALID).update(
-            status=Ticket.Status.VOID
-        )
+        voided = Ticket.objects.filter(order_item=item, status=Ticket.Status.VALID)
+        holder_version.holders_changed(voided.values_list("holder_id", flat=True))
+        voided.update(status=Ticket.Status.VOID)
         tickets.return_sold(ticket_type_id=item.ticket_type_id, quantity=1, seat_id=item.seat_id)
 
 

@@ -7,8 +7,9 @@ class TicketsConfig(AppConfig):
     def ready(self):
         from orders.signals import order_paid
 
-        # Imported for what they register: admin pages; the sign-in receivers (tickets.resume).
-        from tickets import fulfilment, fulfilment_admin, resume  # noqa: F401
+        # Imported for what they register: admin pages; the sign-in receivers (tickets.resume);
+        # the receivers that move a holder's "My tickets" version on (tickets.holder_version).
+        from tickets import fulfilment, fulfilment_admin, holder_version, resume  # noqa: F401
 
         order_paid.connect(fulfilment.on_order_paid, dispatch_uid="tickets.fulfilment")
         from events.signals import event_cancelled

@@ -2,17 +2,21 @@
 and orders the buyer has: events paginated (upcoming soonest first, past folded away, most
 recent first), each with its tickets grouped by order; orders as paginated cards."""
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from events import cache as event_cache
 from events.models import Event
 from orders.models import Order
-from tickets import fulfilment
+from tickets import fulfilment, holder_version
 from tickets.models import Ticket, TicketTransfer
 
 EVENTS_PER_PAGE = 10
@@ -113,6 +117,8 @@ class MyTickets:
     groups: list[EventGroup]
     past_page: Page
     past: list[EventGroup]
+    # When the soonest upcoming event ends and moves to "past" (None: nothing upcoming).
+    changes_at: datetime | None = None
 
 
 def _grouped(user, rows, events) -> list[EventGroup]:
@@ -158,6 +164,7 @@ def my_tickets(user, *, page=1, past_page=1) -> MyTickets:
         past=[
             EventGroup(event=events[row["event_id"]], ticket_count=row["n"]) for row in past_page
         ],
+        changes_at=min((row["ends"] for row in upcoming), default=None),
     )
 
 
@@ -188,3 +195,47 @@ def orders(user, number=1) -> Page:
         .order_by("is_past", F("soonest").asc(nulls_last=True), "-event__starts_at", "-created_at")
     )
     return Paginator(rows, ORDERS_PER_PAGE).get_page(number)
+
+
+# --- The page, cached per holder -------------------------------------------------------
+#
+# "My tickets" is the same for a holder until something it shows changes, and every such
+# change moves one of two versions on: the holder's (tickets.holder_version: tickets issued,
+# voided or transferred, a transfer started or cancelled, an order paid, refunded or
+# cancelled, a PDF that failed for good, their name) or a shown event's (events.cache: the
+# event, its ticket types, seats, sections or venue edited). The page's main fragment is
+# kept per holder, page and holder version with the versions of the events it shows; an
+# event that ends moves to "past" at the time the copy remembers.
+
+PAGE_TIMEOUT = 15 * 60
+# The fragment is rendered with this in place of the CSRF token, which is put back per
+# request (the token is per session and masked per response; the copy outlives both).
+CSRF_PLACEHOLDER = "__dashboard_csrf_token__"
+
+
+def cached_tickets_page(user, *, page, past, build) -> str:
+    """The main fragment of a holder's "My tickets" (`build()` returns its HTML and the
+    MyTickets it shows), cached per holder, page and version; private to that holder."""
+    versions = event_cache.versions(holder_version.holder_version_key(user.pk))
+    if versions is None:  # the cache is unreachable
+        return build()[0]
+    pages = hashlib.sha256(f"{page}|{past}".encode()).hexdigest()[:16]
+    key = f"tickets:page:{user.pk}:{versions[0]}:{pages}"
+    entry = cache.get(key)
+    if (
+        entry is not None
+        and (entry["until"] is None or timezone.now() < entry["until"])
+        and (not entry["events"] or event_cache.event_versions(entry["events"]) == entry["events"])
+    ):
+        return entry["html"]
+    html, mine = build()
+    shown = [group.event.pk for group in [*mine.groups, *mine.past]]
+    events = event_cache.event_versions(shown) if shown else {}
+    if events is not None:
+        timeout = PAGE_TIMEOUT
+        if mine.changes_at is not None:
+            seconds = (mine.changes_at - timezone.now()).total_seconds()
+            timeout = max(1, min(timeout, int(seconds) + 1))
+        entry = {"html": html, "events": events, "until": mine.changes_at}
+        cache.set(key, entry, timeout)
+    return html

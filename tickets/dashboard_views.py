@@ -7,9 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -49,21 +52,29 @@ def order_viewer_required(view):
 
 @login_required
 def tickets(request):
-    """Upcoming events with their tickets grouped by order; past events folded below."""
-    mine = dashboard.my_tickets(
-        request.user, page=request.GET.get("page"), past_page=request.GET.get("past")
-    )
-    return render(
-        request,
-        "tickets/dashboard/tickets.html",
-        {
+    """Upcoming events with their tickets grouped by order; past events folded below. The
+    main part is cached per holder until something it shows changes (tickets.dashboard)."""
+    page, past = request.GET.get("page"), request.GET.get("past")
+
+    def build():
+        mine = dashboard.my_tickets(request.user, page=page, past_page=past)
+        context = {
             "page": mine.page,
             "groups": mine.groups,
             "past_page": mine.past_page,
             "past": mine.past,
             "preparing": dashboard.preparing(request.user),
-        },
-    )
+            "csrf_token": dashboard.CSRF_PLACEHOLDER,
+        }
+        return render_to_string("tickets/dashboard/_tickets_main.html", context, request), mine
+
+    main = dashboard.cached_tickets_page(request.user, page=page, past=past, build=build)
+    if dashboard.CSRF_PLACEHOLDER in main:
+        main = main.replace(dashboard.CSRF_PLACEHOLDER, get_token(request))
+    main = mark_safe(main)  # noqa: S308 - rendered (and escaped) by our own template above
+    response = render(request, "tickets/dashboard/tickets.html", {"main": main})
+    patch_cache_control(response, private=True)
+    return response
 
 
 @order_viewer_required

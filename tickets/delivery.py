@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from getiickets.external import ensure_outside_transaction
 from orders.models import Order
-from tickets import pdf, qr
+from tickets import holder_version, pdf, qr
 from tickets.models import DeliveryLog, Ticket
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ def _claim(*, order_id: int, channel: str, kind: str, recipient: str):
         entry.interrupted_attempt_began = (
             entry.lease_until - lease if (interrupted and entry.lease_until) else None
         )
+        if entry.state == DeliveryLog.State.FAILED and channel == DeliveryLog.Channel.PDF:
+            holder_version.pdf_failed_or_retried(order_id)
         entry.state = DeliveryLog.State.SENDING
         entry.attempts += 1
         entry.recipient = recipient or entry.recipient
@@ -155,6 +157,8 @@ def mark_failed(*, order_id: int, channel: str, kind: str, error: str) -> None:
     DeliveryLog.objects.filter(order_id=order_id, channel=channel, kind=kind).exclude(
         state__in=DONE
     ).update(state=DeliveryLog.State.FAILED, last_error=error[:2000], updated_at=timezone.now())
+    if channel == DeliveryLog.Channel.PDF:
+        holder_version.pdf_failed_or_retried(order_id)
 
 
 # --- PDF ---------------------------------------------------------------------------

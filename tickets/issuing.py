@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from getiickets.errors import DomainError
 from orders.models import Order, OrderItem
-from tickets import signing
+from tickets import holder_version, signing
 from tickets.models import Ticket
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def _create_all(order: Order, items: list[OrderItem], sign) -> None:
         for ticket in tickets:
             ticket.qr_payload = sign(ticket.pk, ticket.secret)
         Ticket.objects.bulk_update(tickets, ["qr_payload"])
+        holder_version.holders_changed([order.buyer_id])
 
 
 def issue_tickets(*, order_id: int) -> list[Ticket]:

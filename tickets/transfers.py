@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from getiickets.errors import DomainError
-from tickets import delivery, issuing
+from tickets import delivery, holder_version, issuing
 from tickets.models import CheckIn, Ticket, TicketTransfer
 
 
@@ -73,7 +73,7 @@ def start_transfer(*, ticket: Ticket, sender, recipient: str) -> TicketTransfer:
     # A new transfer replaces one still waiting: the old link stops working.
     TicketTransfer.objects.filter(ticket=ticket, status=TicketTransfer.Status.PENDING).update(
         status=TicketTransfer.Status.CANCELLED, closed_at=timezone.now()
-    )
+    )  # the new transfer's save moves the sender's page on (tickets.holder_version)
     transfer = TicketTransfer.objects.create(
         ticket=ticket,
         sender=sender,
@@ -101,6 +101,7 @@ def cancel_transfer(*, transfer: TicketTransfer, sender) -> None:
     ).update(status=TicketTransfer.Status.CANCELLED, closed_at=timezone.now())
     if not updated:
         raise TransferUnavailable("This transfer was already claimed or cancelled.")
+    holder_version.holders_changed([sender.pk])
 
 
 def pending_transfer(token: str) -> TicketTransfer:
