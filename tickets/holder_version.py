@@ -6,7 +6,8 @@ under it). Every change to what the page shows moves it on once its transaction 
   themselves: tickets issued in bulk (tickets.issuing), order transitions (orders.services),
   tickets voided by a refund, transfers replaced or cancelled (tickets.transfers);
 - a PDF that failed for good (the page stops saying "being prepared");
-- the holder's name (a ticket without an attendee name shows it).
+- the holder's name (a ticket without an attendee name shows it); accounts.guests saves the
+  account's name when it moves a guest's orders and tickets to it, which moves it on too.
 
 Event edits (titles, dates, venues, ticket types, seats) move the event's version in
 events.cache instead, which the cached page is compared against.

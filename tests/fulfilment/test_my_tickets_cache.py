@@ -243,3 +243,15 @@ def test_an_event_that_ends_moves_to_past_events(buyer):
     time.sleep(max(0.0, (event.ends_at - timezone.now()).total_seconds()) + 0.1)
     after = page(client)
     assert "Show QR" not in after and "Past events (1)" in after
+
+
+def test_a_guests_tickets_claimed_by_the_account_show_on_its_page(buyer, committed):
+    from accounts import guests
+
+    guest = UserFactory(email="guest-ada@example.invalid", is_guest=True, guest_email=buyer.email)
+    bought(guest, title="Guest Gig")
+    client = signed_in(buyer)
+    assert "No upcoming tickets." in cached(client)
+    with committed():
+        assert guests.claim(user=buyer, email=buyer.email) > 0
+    assert "Guest Gig" in page(client)
