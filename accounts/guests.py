@@ -25,6 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal, receiver
 
+from accounts import user_cache
 from accounts.models import User
 from getiickets.errors import DomainError
 
@@ -99,6 +100,7 @@ def step_aside(email: str) -> None:
         "pk", flat=True
     ):
         User.objects.filter(pk=pk).update(email=_placeholder_email(pk))
+        user_cache.forget(pk)  # update() sends no signal
 
 
 def guests_with_email(email: str):

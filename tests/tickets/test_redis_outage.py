@@ -185,3 +185,20 @@ def test_after_an_outage_the_counter_never_ends_above_the_database(throwaway_red
     database = ticket_type.capacity - ticket_type.held - ticket_type.sold
     assert database == 38
     assert gate.counters([ticket_type.pk]) == {ticket_type.pk: database}
+
+
+def test_while_redis_is_down_who_is_signed_in_is_read_from_the_database(
+    client_factory, throwaway_redis
+):
+    buyer, other = UserFactory(), UserFactory()
+    clients = [client_factory(), client_factory()]
+    for c, user in zip(clients, (buyer, other), strict=True):
+        sign_in(c, user)
+        assert signed_in(c)  # each user's copy is in the cache now
+
+    throwaway_redis.kill()
+    buyer.is_active = False
+    buyer.save()  # the copy cannot be forgotten: Redis is gone
+
+    assert not signed_in(clients[0])
+    assert signed_in(clients[1])
