@@ -162,21 +162,29 @@ def _state(entry, catalogue, fresh_seconds) -> str | None:
 
 def _serve(request, entry, signed_in: bool) -> HttpResponse:
     etag = None
+    token = None
     if not signed_in:
         etag = _etag(request, entry)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return _headers(not_modified, etag=etag, signed_in=False)
         header = entry["header"]
+    elif entry["cut"]:
+        # One token for the header's forms and the page's (each get_token masks anew: a
+        # second masking costs as much as the rest of the header).
+        token = get_token(request)
+        header = render_to_string(HEADER_TEMPLATE, {"csrf_token": token}, request=request)
     else:
-        header = render_to_string(HEADER_TEMPLATE, request=request) if entry["cut"] else ""
+        header = ""
     body = entry["head"] + header + entry["tail"]
-    response = HttpResponse(_with_token(request, body))
+    response = HttpResponse(_with_token(request, body, token))
     return _headers(response, etag=etag, signed_in=signed_in)
 
 
-def _with_token(request, body: str) -> str:
-    return body.replace(TOKEN, get_token(request)) if TOKEN in body else body
+def _with_token(request, body: str, token: str | None = None) -> str:
+    if TOKEN not in body:
+        return body
+    return body.replace(TOKEN, token if token is not None else get_token(request))
 
 
 def _build(request, render) -> tuple[HttpResponse, list[str] | None]:
