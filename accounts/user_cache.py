@@ -49,6 +49,8 @@ def get(user_id, load):
     if token is None:
         cache.add(token_key, secrets.token_hex(8), timeout=TOKEN_TIMEOUT)
         token = cache.get(token_key)
+        if token is None:  # unreachable: the next requests skip it rather than wait on it
+            event_cache.mark_unavailable()
     user = load()
     if token is not None and user is not None:
         cache.set(copy_key, (token, user), timeout=TIMEOUT)

@@ -60,6 +60,9 @@ def _mark_unavailable() -> None:
     _skip_until = time.monotonic() + SKIP_AFTER_FAILURE_SECONDS
 
 
+mark_unavailable = _mark_unavailable  # for other caches on this Redis (accounts.user_cache)
+
+
 def reset_availability() -> None:
     """Forget a recorded failure (tests, or after Redis is known to be back)."""
     global _skip_until
