@@ -24,6 +24,11 @@ def waiting_room_page(request, event_id):
     return render(
         request,
         "organizer/ops/waiting_room.html",
-        {"event": event, "form": form, "default_rate": waiting_room.sustainable_per_minute(None)},
+        {
+            "event": event,
+            "form": form,
+            "default_rate": waiting_room.sustainable_per_minute(None),
+            "can_run": waiting_room.can_run(),
+        },
         status=400 if form.errors else 200,
     )

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import EventFactory
+from tests.factories import EventFactory, TicketTypeFactory
 from tickets.models import WaitingRoom
 
 pytestmark = [pytest.mark.django_db]
@@ -25,3 +25,30 @@ def test_the_organizer_switches_the_waiting_room_and_sets_its_rate(organizer_cli
     )
     page = organizer_client.get(url).content.decode()
     assert 'name="enabled"' in page and "checked" in page and 'value="240"' in page
+
+
+WARNING = "The waiting room is not running on this site"
+
+
+def test_without_redis_the_page_says_the_room_cannot_queue_anyone(
+    organizer_client, event, settings
+):
+    settings.REDIS_URL = ""  # the embedded defaults: no Redis, so no queue
+    TicketTypeFactory(event=event)
+    url = reverse("organizer:waiting_room", args=[event.pk])
+    response = organizer_client.post(url, {"enabled": "on"}, follow=True)
+    assert response.status_code == 200
+    assert "Waiting room saved." in response.content.decode()
+    assert WARNING in response.content.decode()
+    page = organizer_client.get(event.get_absolute_url()).content.decode()
+    assert "Join the queue" not in page  # buyers go straight to the tickets
+
+
+@pytest.mark.needs_services
+def test_with_redis_the_page_has_no_such_warning_and_buyers_queue(organizer_client, event):
+    TicketTypeFactory(event=event)
+    url = reverse("organizer:waiting_room", args=[event.pk])
+    response = organizer_client.post(url, {"enabled": "on"}, follow=True)
+    assert WARNING not in response.content.decode()
+    organizer_client.logout()
+    assert "Join the queue" in organizer_client.get(event.get_absolute_url()).content.decode()
