@@ -3,15 +3,15 @@
     .venv/bin/python -m benchmarks.fulfilment [--orders 1000] [--project DIR]
 
 gunicorn serves the site on PostgreSQL and Redis; the Celery workers of docker-compose.yml,
-started with its commands (queues, niceness) but 2 processes in all, as issue 21 measures
-(`--worker-processes`), fulfil through the Brevo and Twilio stand-ins (tests/standins) over
-HTTP. The
-orders are placed through the services (hold, order, Paystack sandbox initialise) before
-the clock starts; then every `charge.success` webhook is posted at once (16 connections).
-Printed: first confirmation after its payment, payment → confirmation and payment → PDF
-percentiles, drain time, worker CPU per order (every worker, parent + children, from /proc),
-exactly-once counts, worker memory. `--project` runs the same measurement on another
-checkout (e.g. the code before a change, exported with `git archive`).
+started with its commands (queues, pools, niceness) but 2 processes in all, as issue 21
+measures (`--worker-processes`: a thread-pool worker is one process), fulfil through the
+Brevo and Twilio stand-ins (tests/standins) over HTTP. The orders are placed through the
+services (hold, order, Paystack sandbox initialise) before the clock starts; then every
+`charge.success` webhook is posted at once (16 connections). Printed: first confirmation
+after its payment, payment → confirmation and payment → PDF percentiles, drain time, worker
+CPU per order (every worker, parent + children, from /proc), exactly-once counts, worker
+memory. `--project` runs the same measurement on another checkout (e.g. the code before a
+change, exported with `git archive`).
 """
 
 import argparse
@@ -160,15 +160,26 @@ def worker_commands(
         command += ["--without-gossip", "--without-mingle", "--loglevel", "WARNING"]
         found.append((name, command))
     if processes is not None:
-        if processes < len(found):
-            raise SystemExit(f"--worker-processes {processes}: compose has {len(found)} workers")
-        for i, (_, command) in enumerate(found):
+        # A thread-pool worker is one process whatever its threads; prefork workers share
+        # the rest of the budget.
+        forked = [c for _, c in found if not _threaded(c)]
+        processes -= len(found) - len(forked)
+        if processes < len(forked):
+            raise SystemExit("--worker-processes: fewer than compose's workers")
+        for i, command in enumerate(forked):
             if "--concurrency" in command:
                 at = command.index("--concurrency")
                 del command[at : at + 2]
-            share = processes // len(found) + (1 if i < processes % len(found) else 0)
+            share = processes // len(forked) + (1 if i < processes % len(forked) else 0)
             command += ["--concurrency", str(share)]
     return found
+
+
+def _threaded(command: list[str]) -> bool:
+    for flag in ("--pool", "-P"):
+        if flag in command and command[command.index(flag) + 1] == "threads":
+            return True
+    return "--pool=threads" in command
 
 
 def seed(orders: int):
