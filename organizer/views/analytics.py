@@ -1,5 +1,6 @@
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from accounts import permissions as perms
 from accounts.permissions import organizer_permission
@@ -70,17 +71,17 @@ def _sales_figures(event) -> dict:
     }
 
 
-@organizer_permission(perms.VIEW_ORDERS)
-def analytics(request, event_id):
-    event = services.event_for(request.organizer, event_id)
-    # Sales move the organizer's figures version, ticket types the event's; check-ins are
-    # read live (the door changes them every second on the day).
+# Check-ins are not versioned (the door adds them every second on the day): the page shows
+# them at most this old.
+CHECK_IN_FRESH_SECONDS = 5
+
+
+def _page_main(event) -> str:
+    """The page below its header: the sales figures (kept until a sale, refund or edit moves
+    their versions on) with the check-in figures of the moment."""
     figures = services.cached_figures(
         f"analytics:{event.pk}",
-        version_keys=[
-            sales_versions.figures_version_key(event.organizer_id),
-            event_cache.event_version_key(event.pk),
-        ],
+        version_keys=_version_keys(event),
         build=lambda: _sales_figures(event),
         timeout=services.ANALYTICS_CACHE_SECONDS,
     )
@@ -104,7 +105,29 @@ def analytics(request, event_id):
         "progress": progress,
         "charts": {**figures["charts"], **check_in_charts},
     }
-    return render(request, "organizer/ops/analytics.html", context)
+    return render_to_string("organizer/ops/_analytics_main.html", context)
+
+
+def _version_keys(event):
+    # Sales move the organizer's figures version, ticket types and edits the event's.
+    return [
+        sales_versions.figures_version_key(event.organizer_id),
+        event_cache.event_version_key(event.pk),
+    ]
+
+
+@organizer_permission(perms.VIEW_ORDERS)
+def analytics(request, event_id):
+    event = services.event_for(request.organizer, event_id)
+    # Nothing in it depends on who asks (the ownership check above does): one copy for the
+    # team, rebuilt when the figures move on or the check-ins are CHECK_IN_FRESH_SECONDS old.
+    main = services.cached_figures(
+        f"analytics-page:{event.pk}",
+        version_keys=_version_keys(event),
+        build=lambda: _page_main(event),
+        timeout=CHECK_IN_FRESH_SECONDS,
+    )
+    return render(request, "organizer/ops/analytics.html", {"event": event, "main": main})
 
 
 def _csv_table(event, chart):
