@@ -313,13 +313,17 @@ def card_html(event, render) -> str:
     version = getattr(event, "cache_version", None)
     if version is None or not _available():
         return render()
-    key = _card_key(event)
-    html = _read([key]).get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, CARD_TIMEOUT)
-        _remember(key, html)
-    return html
+    return _read_or_build(_card_key(event), render, CARD_TIMEOUT)
+
+
+def _read_or_build(key, build, timeout):
+    """The cached value at `key`, or `build()` stored there (and remembered by this request)."""
+    value = _read([key]).get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+        _remember(key, value)
+    return value
 
 
 def get_list(params: dict[str, str], build):
@@ -377,10 +381,4 @@ def event_fragment(event_id, name: str, build):
     version = (versions or {}).get(event_id)  # read before the rows `build` reads
     if version is None:
         return build()
-    key = f"events:fragment:{name}:{event_id}:{version}"
-    value = _read([key]).get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, FRAGMENT_TIMEOUT)
-        _remember(key, value)
-    return value
+    return _read_or_build(f"events:fragment:{name}:{event_id}:{version}", build, FRAGMENT_TIMEOUT)
