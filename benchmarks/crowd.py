@@ -17,6 +17,7 @@ TOKEN_RE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 POLL_EVERY_RE = re.compile(rb'hx-trigger="every (\d+)s"')
 TAKEN_SEAT_RE = re.compile(rb'class="s b\d x" data-id="(\d+)"')
 FREE_SEAT_RE = re.compile(rb'class="s b\d" data-id="(\d+)"')
+SOLD_OUT_BADGE = b'id="avail-%d" class="badge badge-danger"'
 
 
 @dataclass
@@ -52,6 +53,8 @@ class CrowdStats:
     sold_out_told: int = 0
     opened_at: float = 0.0
     sold_out_at: float | None = None
+    # Every few seconds of the sale: (seconds after the opening, let in so far, held, sold).
+    timeline: list = field(default_factory=list)
 
 
 async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) -> CrowdStats:
@@ -207,7 +210,13 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
                         stats.paid += 1
                     return
                 if status in (409, 410):
-                    if buyer.kind == "ga" and b"Sold out" in body and buyer.quantity > 1:
+                    # Like a person reading the badges: the other standing type while it has
+                    # tickets, else one ticket, else a seat.
+                    others = [t for t in plan["ga"] if t != buyer.ticket_type]
+                    open_types = [t for t in others if SOLD_OUT_BADGE % t not in body]
+                    if buyer.kind == "ga" and open_types:
+                        buyer.ticket_type = open_types[0]
+                    elif buyer.kind == "ga" and b"Sold out" in body and buyer.quantity > 1:
                         buyer.quantity = 1
                     elif buyer.kind == "ga":
                         buyer.kind = "seats"
@@ -224,8 +233,14 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
 
         async def watch_stock():
             loop = asyncio.get_running_loop()
+            sampled = 0.0
             while True:
-                cap, sold, _held = await loop.run_in_executor(None, plan["stock"])
+                cap, sold, held = await loop.run_in_executor(None, plan["stock"])
+                now = time.perf_counter()
+                if now - sampled >= args.timeline_seconds:
+                    sampled = now
+                    let_in = sum(1 for b in buyers if b.admitted_at is not None)
+                    stats.timeline.append((now - stats.opened_at, let_in, held, sold))
                 if sold >= cap:
                     state["sold_out"] = True
                     stats.sold_out_at = time.perf_counter()
@@ -283,11 +298,10 @@ MEAN_QUANTITY = 1.5  # each buyer asks for 1 or 2
 
 
 def ideal_seconds(args) -> float:
-    """The sale's ideal length at the admission rate: a quarter more buyers than tickets
-    are let in over a hold time (waiting_room.OVERBOOKING), at most `--admissions-per-minute`
-    (the stock's rate, 1.25 x 1,000 tickets a hold time, is far above it)."""
-    per_minute = min(args.admissions_per_minute, TICKETS * 1.25 * 60 / args.hold_seconds)
-    return TICKETS * 1.25 / MEAN_QUANTITY / (per_minute / 60)
+    """The sale's ideal length at the admission rate: the buyers 1,000 tickets need (1.5 a
+    buyer, and a quarter more, for the fifth who abandon) let in at `--admissions-per-minute`
+    (the waiting room's rate while tickets are left)."""
+    return TICKETS * 1.25 / MEAN_QUANTITY / (args.admissions_per_minute / 60)
 
 
 def time_limit(args) -> float:
@@ -381,7 +395,7 @@ def main_crowd(args, env, port, base) -> int:
     results, ceilings, queue_rounds = {}, [], []
     try:
         asyncio.run(onsale.run_ceiling(base, args.connections, 1000))  # warm-up
-        for room in (True, False):
+        for room in [c == "on" for c in args.crowds.split(",")]:
             plan = onsale.seed(1 if room else 2, args.buyers)
             if room:
                 # The queue's join and poll against the bare page, alternating rounds: as
@@ -504,7 +518,7 @@ def _report(args, ceilings, queue_rounds, results) -> None:
             took = stats.sold_out_at - stats.opened_at
             line = f"sold out and paid {took:.1f} s after the opening"
             if room and admitted:
-                per_minute = min(args.admissions_per_minute, 1000 * 1.25 * 60 / args.hold_seconds)
+                per_minute = args.admissions_per_minute
                 needed = sum(1 for b in admitted if b.admitted_at <= took + plan["opens_in"])
                 ideal = needed / (per_minute / 60)
                 line += (
@@ -514,6 +528,11 @@ def _report(args, ceilings, queue_rounds, results) -> None:
             print(line)
         else:
             print("not sold out within the time limit")
+        if room and stats.timeline:
+            print(
+                "timeline (s after the opening: let in / held / sold): "
+                + ", ".join(f"{t:.0f}: {n}/{h}/{s}" for t, n, h, s in stats.timeline)
+            )
         print(
             f"paid {stats.paid}, abandoned {stats.abandoned}, told sold out in the queue "
             f"{stats.sold_out_told}; 5xx {stats.errors_5xx}; client timeouts "

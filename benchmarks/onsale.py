@@ -687,6 +687,12 @@ def main(argv=None) -> int:
         default=1024,
         help="crowd: the client's connection limit (every request in flight gets one)",
     )
+    parser.add_argument(
+        "--crowds", default="on,off", help="crowd: which crowds, in order (on: the waiting room on)"
+    )
+    parser.add_argument(
+        "--timeline-seconds", type=float, default=15.0, help="crowd: how often the timeline samples"
+    )
     parser.add_argument("--connections", type=int, default=128)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(

@@ -105,13 +105,56 @@ def test_a_buyer_at_the_front_who_asks_last_is_not_overtaken(settings):
     assert admitted == accounts[: len(admitted)]
 
 
-def test_the_rate_follows_stock_and_hold_time_under_what_the_server_sustains(settings):
-    settings.HOLD_SECONDS = 600
+def test_buyers_are_let_in_at_what_the_server_sustains_while_any_ticket_is_left():
     event, _regular = on_sale(per_minute=300)
-    assert waiting_room.admissions_per_minute(room(event), left=1000) == 125  # 1,000 × 1.25 / 10
-    assert waiting_room.admissions_per_minute(room(event), left=100_000) == 300  # it sustains
-    assert waiting_room.admissions_per_minute(room(event), left=1) == 1
+    assert waiting_room.admissions_per_minute(room(event), left=1000) == 300
+    # The last tickets go as fast as the first: a rate shrinking with the stock left the last
+    # few unsold for minutes while thousands waited.
+    assert waiting_room.admissions_per_minute(room(event), left=1) == 300
     assert waiting_room.admissions_per_minute(room(event), left=0) == 0  # all held: wait
+
+
+class Clock:
+    """The waiting room's clock (milliseconds), moved by hand: the queue's Redis keys and
+    script are real, only the time they are told is chosen."""
+
+    def __init__(self, ms):
+        self.ms = ms
+
+    def __call__(self):
+        return self.ms
+
+
+def test_the_openings_crowd_is_queued_before_anyone_is_let_in(monkeypatch):
+    """While more buyers take a place in a second than the sale lets in a minute, nobody is
+    let in (every server is busy answering the crowd); then the front goes first, at the rate,
+    with nothing banked from the pause. After the opening minute a crowd holds nothing up."""
+    event, regular = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
+    opening = int(regular.sales_start.timestamp() * 1000)
+    clock = Clock(opening + 100)
+    monkeypatch.setattr(waiting_room, "_now_ms", clock)
+    crowd = list(range(1, 151))  # 150 places in a second: a rush at 60 a minute
+
+    def visit(account):
+        return waiting_room.join(room(event), account_id=account, session_key=f"s{account}")
+
+    assert all(visit(a).state == "queued" for a in crowd)
+    clock.ms += 1500  # a turn and a half at one a second
+    assert visit(1).state == "queued"  # the crowd is still arriving
+    clock.ms += 2000  # two quiet seconds: the rush is over
+    assert visit(1).state == "admitted"
+    assert visit(3).state == "queued" and visit(3).ahead == 0  # two turns since the pause
+    assert visit(2).state == "admitted"
+
+    later, _ = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
+    clock.ms = int(later.ticket_types.get().sales_start.timestamp() * 1000) + 100
+    monkeypatch.setattr(waiting_room, "RUSH_SECONDS", 0)  # as if the opening minute had passed
+    assert all(
+        waiting_room.join(room(later), account_id=a, session_key=f"s{a}").state == "queued"
+        for a in crowd
+    )
+    clock.ms += 1500
+    assert waiting_room.join(room(later), account_id=1, session_key="s1").state == "admitted"
 
 
 def let_in(event, account):

@@ -4,11 +4,13 @@ On when the organizer switches it on, or by itself for a while when more buyers 
 second than the sale admits in a minute. Those who arrive before the opening (the earliest
 sales start) are drawn into a random order at the opening; later arrivals queue behind them,
 first come first served. The queue is keyed by account, so tabs, reloads and other sessions
-of one account share one place. Buyers leave the front at a rate worked out from the stock
-left (the gate's counters), the hold time and what the server sustains (the organizer's
-figure, or the site's), and an admitted buyer's pass goes to one session: a signed cookie
-naming the event, the account and the session, good for WAITING_ROOM_PASS_SECONDS. A
-forged, expired or copied pass admits nobody.
+of one account share one place. Buyers leave the front at what the server sustains (the
+organizer's figure, or the site's) while any ticket is left by the gate's counters, and not
+while every ticket is held (holds lapse within the hold time and then buyers move again);
+for the first minute after the opening, not while the crowd is still pouring in faster
+than that (a buyer let in then would wait behind it at every step). An admitted buyer's
+pass goes to one session: a signed cookie naming the event, the account and the session,
+good for WAITING_ROOM_PASS_SECONDS. A forged, expired or copied pass admits nobody.
 
 A poll costs no database query: the buyer is known by the session (no user row is read),
 the room by a snapshot in the cache that the event's cache version invalidates (any edit of
@@ -46,8 +48,9 @@ from tickets.models import WaitingRoom
 PASS_COOKIE = "onsale_pass_{}"
 _SALT = "tickets.waiting_room.pass"
 _KEY_LIFE = 6 * 3600  # the queue of an on-sale is forgotten six hours after its last use
-# Over one hold time, a quarter more buyers than tickets left are let in (some abandon).
-OVERBOOKING = 1.25
+# For the first minute after the opening, a rush (more buyers taking a place in a second
+# than the sale lets in a minute) holds admissions until it has queued.
+RUSH_SECONDS = 60
 ROOM_CACHE_SECONDS = 300
 # The longest a waiting buyer goes without news (a sell-out): ten thousand waiting then
 # cost about a hundred polls a second, not thousands.
@@ -206,10 +209,11 @@ def sustainable_per_minute(row: WaitingRoom | None) -> int:
 
 
 def admissions_per_minute(event_room: Room, left: int) -> int:
-    """Over one hold time, a quarter more buyers than tickets are left; never more than the
-    server sustains; none while nothing is left (held tickets may come back)."""
-    by_stock = math.ceil(max(left, 0) * OVERBOOKING * 60 / max(settings.HOLD_SECONDS, 1))
-    return min(event_room.per_minute, by_stock)
+    """What the server sustains while any ticket is left; none while every ticket is held or
+    sold (held tickets come back when their holds lapse, within one hold time). Letting in a
+    few more than can buy costs them a look at "sold out" and the waitlist, what the queue
+    would have told them; letting in fewer leaves tickets unsold while the crowd waits."""
+    return event_room.per_minute if left > 0 else 0
 
 
 def _left(event_room: Room) -> int | None:
@@ -242,9 +246,12 @@ def join(event_room: Room, *, account_id: int, session_key: str) -> Place:
         holds.sweep_event(Event(pk=event_room.event_id))
     per_minute = admissions_per_minute(event_room, left)
     opening = event_room.opens_at
+    now = _now_ms()
+    second = now // 1000
     keys = _keys(event_room.event_id, "draw", "queue", "numbers", "opened", "admitted", "clock")
-    args = [account_id, session_key, _now_ms(), int(opening.timestamp() * 1000) if opening else 0]
-    args += [_KEY_LIFE, per_minute]
+    keys += _keys(event_room.event_id, f"arrived:{second}", f"arrived:{second - 1}")
+    args = [account_id, session_key, now, int(opening.timestamp() * 1000) if opening else 0]
+    args += [_KEY_LIFE, per_minute, event_room.per_minute, RUSH_SECONDS * 1000]
     result = gate.run("queue_join", keys, args)
     if result is not None and result[0] == b"opening":
         _open(event_room.event_id)

@@ -2,8 +2,9 @@
 -- account, whatever the tabs or sessions) or give this account's pass to this session.
 -- KEYS: 1 draw (set: arrivals before the opening), 2 queue (zset by ticket number),
 --       3 ticket numbers, 4 opened flag, 5 admitted (hash account -> session or ''),
---       6 clock (ms of the last admission).
--- ARGV: account, session, now ms, opening ms, key lifetime s, admissions per minute.
+--       6 clock (ms of the last admission), 7 and 8 places taken this second and the last.
+-- ARGV: account, session, now ms, opening ms, key lifetime s, admissions per minute,
+--       the rush (places a second), how long after the opening a rush holds admissions (ms).
 -- Returns {'draw', how many are in it}, {'opening', 0} (make the draw, then come again),
 -- {'admitted', 0} (this session holds the pass), {'elsewhere', 0} (another session does)
 -- or {'queued', people ahead}.
@@ -18,6 +19,12 @@ if now < opens then
 end
 if redis.call('EXISTS', KEYS[4]) == 0 then
   return {'opening', 0}
+end
+-- While the opening's crowd is still pouring in, every server is busy answering it and a
+-- buyer let in would wait behind it at every step: admissions start once it has queued.
+local arriving = tonumber(redis.call('GET', KEYS[7]) or 0) + tonumber(redis.call('GET', KEYS[8]) or 0)
+if opens > 0 and now - opens < tonumber(ARGV[8]) and arriving > 2 * tonumber(ARGV[7]) then
+  rate = 0
 end
 -- Admit from the front at `rate` a minute since the last admission; an empty queue or a
 -- sale with nothing left banks nothing (the clock follows).
@@ -43,5 +50,7 @@ elseif holder then
 end
 if not redis.call('ZSCORE', KEYS[2], account) then
   redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[3]), account)
+  redis.call('INCR', KEYS[7])
+  redis.call('EXPIRE', KEYS[7], 3)
 end
 return {'queued', redis.call('ZRANK', KEYS[2], account)}
