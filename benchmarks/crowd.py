@@ -30,6 +30,7 @@ class CrowdBuyer:
     ticket_type: int
     abandons: bool
     csrf: str = ""
+    joined_at: float | None = None  # when the first queue request was sent
     admitted_at: float | None = None  # when the poll that found the turn was sent
     queued_at: float | None = None  # when the last request answered "still queued" was sent
     last_interval: float = 0.0  # the poll interval the server last suggested (with jitter)
@@ -55,6 +56,8 @@ class CrowdStats:
     sold_out_at: float | None = None
     # Every few seconds of the sale: (seconds after the opening, let in so far, held, sold).
     timeline: list = field(default_factory=list)
+    # (seconds after the opening, what, seconds it took) of every hold and checkout.
+    purchases: list = field(default_factory=list)
 
 
 async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) -> CrowdStats:
@@ -103,6 +106,8 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
                 return 0, {}, b""
             if latencies is not None:
                 latencies.append(time.perf_counter() - t0)
+                if latencies is stats.hold:
+                    stats.purchases.append((t0 - stats.opened_at, "hold", latencies[-1]))
             if response.status >= 500:
                 stats.errors_5xx += 1
             for name, morsel in response.cookies.items():
@@ -117,6 +122,7 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
 
         async def wait_in_queue(buyer):
             sent = time.perf_counter()
+            buyer.joined_at = sent - started
             status, headers, body = await request(
                 "GET", base + queue_path, buyer, latencies=stats.join
             )
@@ -163,6 +169,7 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
             form.update({f"attendee_{i}": f"Guest {i}" for i in range(buyer.quantity)})
             status, headers, _b = await request("POST", base + checkout_url, buyer, data=form)
             stats.checkout.append(time.perf_counter() - t0)
+            stats.purchases.append((t0 - stats.opened_at, "checkout", stats.checkout[-1]))
             paystack = target(headers)
             if status != 302 or not paystack.startswith(sandbox):
                 return False
@@ -463,6 +470,24 @@ def _quiet_room(plan) -> str:
     return quiet.slug
 
 
+def _dump(name, stats, buyers, opens_in) -> None:
+    """Every buyer's times (seconds after the start) and every purchase step (after the
+    opening, `opens_in` seconds after the start), for a closer look (artifacts/)."""
+    import json
+
+    from benchmarks.onsale import ROOT
+
+    fields = ("n", "arrives", "joined_at", "queued_at", "admitted_at", "last_interval", "bought")
+    data = {
+        "opens_in": opens_in,
+        "buyers": [{f: getattr(b, f) for f in fields} for b in buyers],
+        "purchases": stats.purchases,
+        "timeline": stats.timeline,
+    }
+    (ROOT / "artifacts").mkdir(exist_ok=True)
+    (ROOT / "artifacts" / name).write_text(json.dumps(data))
+
+
 def _report(args, ceilings, queue_rounds, results) -> None:
     import statistics
 
@@ -523,7 +548,9 @@ def _report(args, ceilings, queue_rounds, results) -> None:
                 ideal = needed / (per_minute / 60)
                 line += (
                     f"; ideal at the admission rate ({per_minute:,.0f}/min) for the {needed:,} "
-                    f"let in by then: {ideal:.1f} s; ratio {took / ideal:.2f}x (target <= 1.5x)"
+                    f"let in by then: {ideal:.1f} s; ratio {took / ideal:.2f}x (target <= 1.5x); "
+                    f"against the buyers the tickets need ({ideal_seconds(args):.0f} s, the "
+                    f"stricter ideal): {took / ideal_seconds(args):.2f}x"
                 )
             print(line)
         else:
@@ -533,6 +560,12 @@ def _report(args, ceilings, queue_rounds, results) -> None:
                 "timeline (s after the opening: let in / held / sold): "
                 + ", ".join(f"{t:.0f}: {n}/{h}/{s}" for t, n, h, s in stats.timeline)
             )
+        slowest = sorted(stats.purchases, key=lambda p: -p[2])[:8]
+        print(
+            "slowest holds and checkouts (s after the opening, what, took): "
+            + ", ".join(f"{t:.0f} {what} {ms(took)}" for t, what, took in slowest)
+        )
+        _dump(f"crowd-{'on' if room else 'off'}.json", stats, buyers, plan["opens_in"])
         print(
             f"paid {stats.paid}, abandoned {stats.abandoned}, told sold out in the queue "
             f"{stats.sold_out_told}; 5xx {stats.errors_5xx}; client timeouts "
