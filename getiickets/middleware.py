@@ -1,3 +1,5 @@
+import time
+
 from django.http import HttpResponsePermanentRedirect
 from django.urls import is_valid_path
 
@@ -25,3 +27,15 @@ class RemoveTrailingSlashMiddleware:
         if request.method not in ("GET", "HEAD"):
             redirect.status_code = 308  # keeps the method and body
         return redirect
+
+
+def arrival_time(get_response):
+    """Stamps `request.arrived_at` (epoch seconds) before anything else runs: the waiting
+    room queues buyers by when their request reached the site, not by when it got through
+    the session and the other middleware (which varies from worker to worker)."""
+
+    def middleware(request):
+        request.arrived_at = time.time()
+        return get_response(request)
+
+    return middleware

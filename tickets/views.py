@@ -106,7 +106,9 @@ def queue(request, slug):
     if request.session.session_key is None:
         request.session.save()
     session_key = request.session.session_key
-    place = waiting_room.join(room, account_id=account, session_key=session_key)
+    place = waiting_room.join(
+        room, account_id=account, session_key=session_key, arrived_at=request.arrived_at
+    )
     if place.state in ("admitted", "off"):
         response = redirect(to_selector)
         if place.state == "admitted":

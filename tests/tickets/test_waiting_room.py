@@ -62,6 +62,24 @@ def test_arrivals_before_the_opening_are_drawn_at_random_and_later_ones_queue_in
     assert everyone[20:] == late  # first come, first served after the opening
 
 
+def test_later_arrivals_queue_by_when_their_request_reached_the_site():
+    """Two requests a millisecond apart may get through the session and the middleware in
+    either order; the queue follows when each reached the site (stamped first thing)."""
+    event, _regular = on_sale(per_minute=1)
+    reached = time.time()
+    for account, offset in ((2, 0.002), (1, 0.001), (3, 0.003)):  # 2 got through first
+        waiting_room.join(
+            room(event), account_id=account, session_key="s", arrived_at=reached + offset
+        )
+    assert queue_order(event) == [1, 2, 3]
+
+    client = buyer_client()
+    before = time.time()
+    assert client.get(reverse("tickets:queue", args=[event.slug])).status_code == 200
+    score = gate.client().zscore(f"wr:{event.pk}:queue", client.session["_auth_user_id"])
+    assert before <= score / 1_000_000 <= time.time()  # the page's own stamp
+
+
 def test_before_the_opening_the_queue_page_tells_of_the_draw_not_a_sell_out():
     event, _regular = on_sale(opens_in=timedelta(minutes=5))
     page = buyer_client().get(reverse("tickets:queue", args=[event.slug])).content.decode()
@@ -126,19 +144,24 @@ class Clock:
 
 
 def test_the_openings_crowd_is_queued_before_anyone_is_let_in(monkeypatch):
-    """While more buyers take a place in a second than the sale lets in a minute, nobody is
-    let in (every server is busy answering the crowd); then the front goes first, at the rate,
-    with nothing banked from the pause. After the opening minute a crowd holds nothing up."""
+    """While the queue has more visits in a second than the sale lets in buyers a minute,
+    nobody is let in (every server is busy answering the crowd); then the front goes first,
+    at the rate, with nothing banked from the pause. After the opening minute a crowd holds
+    nothing up."""
     event, regular = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
     opening = int(regular.sales_start.timestamp() * 1000)
-    clock = Clock(opening + 100)
+    clock = Clock((opening // 1000 + 1) * 1000 + 100)  # early in a second after the opening
     monkeypatch.setattr(waiting_room, "_now_ms", clock)
-    crowd = list(range(1, 151))  # 150 places in a second: a rush at 60 a minute
+    crowd = list(range(1, 151))  # 150 visits in a second: a rush at 60 a minute
 
     def visit(account):
         return waiting_room.join(room(event), account_id=account, session_key=f"s{account}")
 
-    assert all(visit(a).state == "queued" for a in crowd)
+    def arrive(account):
+        clock.ms += 1  # a millisecond apart, in their order
+        return visit(account)
+
+    assert all(arrive(a).state == "queued" for a in crowd)
     clock.ms += 1500  # a turn and a half at one a second
     assert visit(1).state == "queued"  # the crowd is still arriving
     clock.ms += 2000  # two quiet seconds: the rush is over
@@ -147,14 +170,12 @@ def test_the_openings_crowd_is_queued_before_anyone_is_let_in(monkeypatch):
     assert visit(2).state == "admitted"
 
     later, _ = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
-    clock.ms = int(later.ticket_types.get().sales_start.timestamp() * 1000) + 100
+    clock.ms = (int(later.ticket_types.get().sales_start.timestamp()) + 1) * 1000 + 100
     monkeypatch.setattr(waiting_room, "RUSH_SECONDS", 0)  # as if the opening minute had passed
-    assert all(
-        waiting_room.join(room(later), account_id=a, session_key=f"s{a}").state == "queued"
-        for a in crowd
-    )
+    event = later
+    assert all(arrive(a).state == "queued" for a in crowd)
     clock.ms += 1500
-    assert waiting_room.join(room(later), account_id=1, session_key="s1").state == "admitted"
+    assert visit(1).state == "admitted"
 
 
 def let_in(event, account):

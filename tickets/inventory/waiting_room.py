@@ -48,8 +48,8 @@ from tickets.models import WaitingRoom
 PASS_COOKIE = "onsale_pass_{}"
 _SALT = "tickets.waiting_room.pass"
 _KEY_LIFE = 6 * 3600  # the queue of an on-sale is forgotten six hours after its last use
-# For the first minute after the opening, a rush (more buyers taking a place in a second
-# than the sale lets in a minute) holds admissions until it has queued.
+# For the first minute after the opening, a rush (more visits to the queue in a second
+# than the sale lets in buyers a minute) holds admissions until it has been answered.
 RUSH_SECONDS = 60
 ROOM_CACHE_SECONDS = 300
 # The longest a waiting buyer goes without news (a sell-out): ten thousand waiting then
@@ -233,8 +233,12 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def join(event_room: Room, *, account_id: int, session_key: str) -> Place:
-    """Join (or look up) this account's place, after letting in whoever is due."""
+def join(
+    event_room: Room, *, account_id: int, session_key: str, arrived_at: float | None = None
+) -> Place:
+    """Join (or look up) this account's place, after letting in whoever is due. A newcomer's
+    place follows `arrived_at`, when the request reached the site (epoch seconds; now if
+    not given)."""
     if event_room.sold_out:
         return Place("sold_out")
     left = _left(event_room)
@@ -249,9 +253,10 @@ def join(event_room: Room, *, account_id: int, session_key: str) -> Place:
     now = _now_ms()
     second = now // 1000
     keys = _keys(event_room.event_id, "draw", "queue", "numbers", "opened", "admitted", "clock")
-    keys += _keys(event_room.event_id, f"arrived:{second}", f"arrived:{second - 1}")
+    keys += _keys(event_room.event_id, f"visits:{second}", f"visits:{second - 1}")
     args = [account_id, session_key, now, int(opening.timestamp() * 1000) if opening else 0]
     args += [_KEY_LIFE, per_minute, event_room.per_minute, RUSH_SECONDS * 1000]
+    args.append(int(arrived_at * 1_000_000) if arrived_at else now * 1000)
     result = gate.run("queue_join", keys, args)
     if result is not None and result[0] == b"opening":
         _open(event_room.event_id)

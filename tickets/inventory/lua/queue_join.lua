@@ -1,10 +1,11 @@
 -- One visit to an on-sale's waiting room: let in whoever is due, then join (one place per
 -- account, whatever the tabs or sessions) or give this account's pass to this session.
--- KEYS: 1 draw (set: arrivals before the opening), 2 queue (zset by ticket number),
---       3 ticket numbers, 4 opened flag, 5 admitted (hash account -> session or ''),
---       6 clock (ms of the last admission), 7 and 8 places taken this second and the last.
+-- KEYS: 1 draw (set: arrivals before the opening), 2 queue (zset by number or arrival),
+--       3 the draw's numbers, 4 opened flag, 5 admitted (hash account -> session or ''),
+--       6 clock (ms of the last admission), 7 and 8 visits this second and the last.
 -- ARGV: account, session, now ms, opening ms, key lifetime s, admissions per minute,
---       the rush (places a second), how long after the opening a rush holds admissions (ms).
+--       the rush (visits a second), how long after the opening a rush holds admissions (ms),
+--       when this request reached the site (µs: the place of a newcomer).
 -- Returns {'draw', how many are in it}, {'opening', 0} (make the draw, then come again),
 -- {'admitted', 0} (this session holds the pass), {'elsewhere', 0} (another session does)
 -- or {'queued', people ahead}.
@@ -20,10 +21,13 @@ end
 if redis.call('EXISTS', KEYS[4]) == 0 then
   return {'opening', 0}
 end
--- While the opening's crowd is still pouring in, every server is busy answering it and a
--- buyer let in would wait behind it at every step: admissions start once it has queued.
-local arriving = tonumber(redis.call('GET', KEYS[7]) or 0) + tonumber(redis.call('GET', KEYS[8]) or 0)
-if opens > 0 and now - opens < tonumber(ARGV[8]) and arriving > 2 * tonumber(ARGV[7]) then
+-- While the opening's crowd is still pouring in (joining, or the draw looking for its
+-- places), every server is busy answering it and a buyer let in would wait behind it at
+-- every step: admissions start once it has been answered.
+local visits = redis.call('INCR', KEYS[7])
+redis.call('EXPIRE', KEYS[7], 3)
+visits = visits + tonumber(redis.call('GET', KEYS[8]) or 0)
+if opens > 0 and now - opens < tonumber(ARGV[8]) and visits > 2 * tonumber(ARGV[7]) then
   rate = 0
 end
 -- Admit from the front at `rate` a minute since the last admission; an empty queue or a
@@ -48,9 +52,7 @@ if holder == '' then
 elseif holder then
   return {holder == session and 'admitted' or 'elsewhere', 0}
 end
-if not redis.call('ZSCORE', KEYS[2], account) then
-  redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[3]), account)
-  redis.call('INCR', KEYS[7])
-  redis.call('EXPIRE', KEYS[7], 3)
-end
+-- A newcomer's place is when the request reached the site; the draw's (numbered from 1 at
+-- the opening) all come before.
+redis.call('ZADD', KEYS[2], 'NX', ARGV[9], account)
 return {'queued', redis.call('ZRANK', KEYS[2], account)}
