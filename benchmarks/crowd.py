@@ -396,20 +396,23 @@ def main_crowd(args, env, port, base) -> int:
     )
     server = onsale.start_server(env, port, args.workers)
     paystack = onsale.start_server(env, sandbox_port, 2)
-    watchdog = threading.Timer(4 * (time_limit(args) + 180), lambda: os._exit(3))
+    crowds = [c == "on" for c in args.crowds.split(",")]
+    watchdog = threading.Timer(len(crowds) * (time_limit(args) + 300), lambda: os._exit(3))
     watchdog.daemon = True
     watchdog.start()
-    results, ceilings, queue_rounds = {}, [], []
+    results, ceilings, queue_rounds = [], [], []
+    # The bare page and the queue alternate with the crowds: `--rounds` in all.
+    rounds_per_crowd = max(1, args.rounds // max(crowds.count(True), 1))
     try:
         asyncio.run(onsale.run_ceiling(base, args.connections, 1000))  # warm-up
-        for room in [c == "on" for c in args.crowds.split(",")]:
+        for room in crowds:
             plan = onsale.seed(1 if room else 2, args.buyers)
             if room:
                 # The queue's join and poll against the bare page, alternating rounds: as
                 # fast as the server answers (the ceiling's generator), signed in as the
                 # crowd, in a room of its own where nobody is let in yet.
                 quiet = f"/events/{_quiet_room(plan)}/queue"
-                for _round in range(args.rounds):
+                for _round in range(rounds_per_crowd):
                     ceilings.append(
                         asyncio.run(
                             onsale.run_ceiling(base, args.connections, args.ceiling_requests)
@@ -439,7 +442,7 @@ def main_crowd(args, env, port, base) -> int:
                 t.sold >= t.capacity for t in TicketType.objects.filter(event=plan["event"])
             )
             checks = onsale.audit(plan, demand_remained=not sold_out)
-            results[room] = (stats, checks, buyers, plan)
+            results.append((room, stats, checks, buyers, plan))
     finally:
         onsale.stop_server(server)
         onsale.stop_server(paystack)
@@ -516,9 +519,10 @@ def _report(args, ceilings, queue_rounds, results) -> None:
         f"queue join + poll, saturated (medians): {p_rps:,.0f} req/s = {p_rps / c_rps:.2f}x the "
         f"bare page (target >= 0.5x); p99 {ms(p_p99)} = {p_p99 / c_p99:.2f}x (target <= 3x)"
     )
-    for room, (stats, checks, buyers, plan) in results.items():
+    medians = {}  # figure -> its value in each crowd with the room on
+    for n, (room, stats, checks, buyers, plan) in enumerate(results, 1):
         title = "waiting room ON" if room else "waiting room OFF (same crowd)"
-        print(f"\n== {title} ==")
+        print(f"\n== crowd {n}: {title} ==")
         if room:
             print(
                 f"queue during the sale: joins p99 {ms(percentile(stats.join, 99))}, polls p99 "
@@ -528,12 +532,16 @@ def _report(args, ceilings, queue_rounds, results) -> None:
             late = sum(1 for b in buyers if b.arrives >= plan["opens_in"] and b.admitted_at)
             order = in_arrival_order(buyers, plan["opens_in"])
             by_interval = in_arrival_order_by_interval(buyers, plan["opens_in"])
+            medians.setdefault("admissions in arrival order", []).append(order)
             print(
                 f"admissions in arrival order (the {late:,} let in of those arriving after the "
                 f"opening): {order:.1%} (target >= 99%); within one poll interval (the former "
                 f"measure): {by_interval:.1%}"
             )
         hold_p99, co_p99 = percentile(stats.hold, 99), percentile(stats.checkout, 99)
+        if room:
+            medians.setdefault("hold p99 / the bare page's", []).append(hold_p99 / c_p99)
+            medians.setdefault("checkout p99 / the bare page's", []).append(co_p99 / c_p99)
         print(
             f"hold p99 {ms(hold_p99)} = {hold_p99 / c_p99:.2f}x the bare page's; checkout p99 "
             f"{ms(co_p99)} = {co_p99 / c_p99:.2f}x (targets <= 3x)"
@@ -546,6 +554,10 @@ def _report(args, ceilings, queue_rounds, results) -> None:
                 per_minute = args.admissions_per_minute
                 needed = sum(1 for b in admitted if b.admitted_at <= took + plan["opens_in"])
                 ideal = needed / (per_minute / 60)
+                medians.setdefault("sold out and paid / the ideal", []).append(took / ideal)
+                medians.setdefault("sold out and paid / the stricter ideal", []).append(
+                    took / ideal_seconds(args)
+                )
                 line += (
                     f"; ideal at the admission rate ({per_minute:,.0f}/min) for the {needed:,} "
                     f"let in by then: {ideal:.1f} s; ratio {took / ideal:.2f}x (target <= 1.5x); "
@@ -565,7 +577,7 @@ def _report(args, ceilings, queue_rounds, results) -> None:
             "slowest holds and checkouts (s after the opening, what, took): "
             + ", ".join(f"{t:.0f} {what} {ms(took)}" for t, what, took in slowest)
         )
-        _dump(f"crowd-{'on' if room else 'off'}.json", stats, buyers, plan["opens_in"])
+        _dump(f"crowd-{n}-{'on' if room else 'off'}.json", stats, buyers, plan["opens_in"])
         print(
             f"paid {stats.paid}, abandoned {stats.abandoned}, told sold out in the queue "
             f"{stats.sold_out_told}; 5xx {stats.errors_5xx}; client timeouts "
@@ -573,3 +585,12 @@ def _report(args, ceilings, queue_rounds, results) -> None:
             f"{checks['oversold']}, double-sold seats {checks['double_sold_seats']}, unsold "
             f"while demand remained {checks['unsold']}"
         )
+    if crowds_on := len(medians.get("hold p99 / the bare page's", [])):
+        print(f"\n== medians of the {crowds_on} crowds with the waiting room on ==")
+        for figure, values in medians.items():
+            value = statistics.median(values)
+            shown = f"{value:.1%}" if figure.startswith("admissions") else f"{value:.2f}x"
+            each = ", ".join(
+                f"{v:.1%}" if figure.startswith("admissions") else f"{v:.2f}" for v in values
+            )
+            print(f"{figure}: {shown} ({each})")

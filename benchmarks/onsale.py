@@ -688,7 +688,9 @@ def main(argv=None) -> int:
         help="crowd: the client's connection limit (every request in flight gets one)",
     )
     parser.add_argument(
-        "--crowds", default="on,off", help="crowd: which crowds, in order (on: the waiting room on)"
+        "--crowds",
+        default="on,on,on,off",
+        help="crowd: which crowds, in order (on: the waiting room on; medians over those)",
     )
     parser.add_argument(
         "--timeline-seconds", type=float, default=15.0, help="crowd: how often the timeline samples"

@@ -150,7 +150,7 @@ def test_the_openings_crowd_is_queued_before_anyone_is_let_in(monkeypatch):
     nothing up."""
     event, regular = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
     opening = int(regular.sales_start.timestamp() * 1000)
-    clock = Clock((opening // 1000 + 1) * 1000 + 100)  # early in a second after the opening
+    clock = Clock((opening // 1000 + 3) * 1000 + 100)  # early in a second, past the first two
     monkeypatch.setattr(waiting_room, "_now_ms", clock)
     crowd = list(range(1, 151))  # 150 visits in a second: a rush at 60 a minute
 
@@ -170,12 +170,25 @@ def test_the_openings_crowd_is_queued_before_anyone_is_let_in(monkeypatch):
     assert visit(2).state == "admitted"
 
     later, _ = on_sale(capacity=1000, per_minute=60, opens_in=timedelta(minutes=5))
-    clock.ms = (int(later.ticket_types.get().sales_start.timestamp()) + 1) * 1000 + 100
+    clock.ms = (int(later.ticket_types.get().sales_start.timestamp()) + 3) * 1000 + 100
     monkeypatch.setattr(waiting_room, "RUSH_SECONDS", 0)  # as if the opening minute had passed
     event = later
     assert all(arrive(a).state == "queued" for a in crowd)
     clock.ms += 1500
     assert visit(1).state == "admitted"
+
+
+def test_nobody_is_let_in_in_the_first_two_seconds_after_the_opening(monkeypatch):
+    """A rush is judged over two seconds of visits, so the first two admit nobody: the first
+    to look would otherwise be let in ahead of a crowd not yet counted."""
+    event, regular = on_sale(capacity=1000, per_minute=600, opens_in=timedelta(minutes=5))
+    clock = Clock(int(regular.sales_start.timestamp() * 1000) + 100)
+    monkeypatch.setattr(waiting_room, "_now_ms", clock)
+    assert waiting_room.join(room(event), account_id=1, session_key="s").state == "queued"
+    clock.ms += 1800
+    assert waiting_room.join(room(event), account_id=1, session_key="s").state == "queued"
+    clock.ms += 500
+    assert waiting_room.join(room(event), account_id=1, session_key="s").state == "admitted"
 
 
 def let_in(event, account):

@@ -23,11 +23,13 @@ if redis.call('EXISTS', KEYS[4]) == 0 then
 end
 -- While the opening's crowd is still pouring in (joining, or the draw looking for its
 -- places), every server is busy answering it and a buyer let in would wait behind it at
--- every step: admissions start once it has been answered.
+-- every step: admissions start once it has been answered (judged over two seconds, so
+-- none in the first two).
 local visits = redis.call('INCR', KEYS[7])
 redis.call('EXPIRE', KEYS[7], 3)
 visits = visits + tonumber(redis.call('GET', KEYS[8]) or 0)
-if opens > 0 and now - opens < tonumber(ARGV[8]) and visits > 2 * tonumber(ARGV[7]) then
+local since = now - opens
+if opens > 0 and since < tonumber(ARGV[8]) and (since < 2000 or visits > 2 * tonumber(ARGV[7])) then
   rate = 0
 end
 -- Admit from the front at `rate` a minute since the last admission; an empty queue or a
