@@ -107,7 +107,10 @@ def queue(request, slug):
         request.session.save()
     session_key = request.session.session_key
     place = waiting_room.join(
-        room, account_id=account, session_key=session_key, arrived_at=request.arrived_at
+        room,
+        account_id=account,
+        session_key=session_key,
+        arrived_at=getattr(request, "arrived_at", None),
     )
     if place.state in ("admitted", "off"):
         response = redirect(to_selector)
