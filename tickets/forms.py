@@ -63,5 +63,7 @@ class WaitingRoomForm(forms.Form):
         min_value=0,
         max_value=100_000,
         label="Buyers let in per minute at most",
-        help_text="Leave empty for the site's default. Nobody is let in while every ticket is held.",
+        help_text=(
+            "Leave empty for the site's default. Nobody is let in while every ticket is held."
+        ),
     )
