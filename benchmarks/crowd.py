@@ -81,7 +81,7 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
         connector=connector, timeout=timeout, cookie_jar=aiohttp.DummyCookieJar()
     ) as http:
 
-        async def request(method, url, buyer, data=None, htmx=False, latencies=None):
+        async def request(method, url, buyer, data=None, htmx=False, latencies=None, step=""):
             cookies = f"sessionid={buyer.session}; csrftoken={buyer.csrf}"
             for name, value in buyer.__dict__.get("extra_cookies", {}).items():
                 cookies += f"; {name}={value}"
@@ -106,8 +106,8 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
                 return 0, {}, b""
             if latencies is not None:
                 latencies.append(time.perf_counter() - t0)
-                if latencies is stats.hold:
-                    stats.purchases.append((t0 - stats.opened_at, "hold", latencies[-1]))
+                if step:
+                    stats.purchases.append((t0 - stats.opened_at, step, latencies[-1]))
             if response.status >= 500:
                 stats.errors_5xx += 1
             for name, morsel in response.cookies.items():
@@ -205,7 +205,13 @@ async def run_crowd(base, sandbox, plan, buyers, args, *, waiting_room: bool) ->
                     picked = free[start : start + buyer.quantity]
                     path, data = seats_path, [("seat", s.decode()) for s in picked]
                 status, headers, body = await request(
-                    "POST", base + path, buyer, data=data, htmx=True, latencies=stats.hold
+                    "POST",
+                    base + path,
+                    buyer,
+                    data=data,
+                    htmx=True,
+                    latencies=stats.hold,
+                    step="hold",
                 )
                 checkout_url = target(headers)
                 if checkout_url.startswith("/checkout"):
